@@ -1,0 +1,69 @@
+/*
+ * Interrupt and exception entry. One 16-byte stub per vector pushes a
+ * zero error code where the CPU does not push one, then the vector, and
+ * joins trap_common, which saves the registers as struct trap_frame
+ * (asm/x86.h) and calls trap_dispatch(frame).
+ */
+#include <asm/boot_defs.h>
+
+	.text
+	.balign 16
+	.globl isr_stubs
+isr_stubs:
+	.set vec, 0
+	.rept 256
+	.balign 16
+	/* Vectors for which the CPU pushes an error code. */
+	.if (vec == 8) || (vec >= 10 && vec <= 14) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30)
+	.else
+	pushq $0
+	.endif
+	pushq $vec
+	jmp trap_common
+	.set vec, vec + 1
+	.endr
+
+trap_common:
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	cld
+	/*
+	 * A fake call frame whose return address is the interrupted rip, so
+	 * frame-pointer backtraces walk through the interruption.
+	 */
+	pushq 17 * 8(%rsp)		/* frame->rip */
+	pushq %rbp
+	movq %rsp, %rbp
+	leaq 16(%rsp), %rdi
+	call trap_dispatch
+	addq $16, %rsp
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+	addq $16, %rsp			/* vector and error code */
+	iretq

@@ -1,0 +1,84 @@
+/*
+ * 16550 UART console on the legacy COM ports. Output is polled: the
+ * console must work from the first line of C through a panic, with
+ * interrupts off and no allocator. Input arrives with the tty layer.
+ */
+#include <ferrite/printk.h>
+#include <ferrite/errno.h>
+#include <asm/x86.h>
+#include <asm/platform_serial.h>
+
+#define UART_DATA	0	/* DLAB=0: transmit/receive */
+#define UART_IER	1	/* DLAB=0: interrupt enable */
+#define UART_DLL	0	/* DLAB=1: divisor low */
+#define UART_DLM	1	/* DLAB=1: divisor high */
+#define UART_FCR	2
+#define UART_LCR	3
+#define UART_MCR	4
+#define UART_LSR	5
+#define LSR_THRE	0x20	/* transmit holding register empty */
+#define LCR_DLAB	0x80
+#define LCR_8N1		0x03
+
+/* Bounded wait so a missing UART costs little instead of hanging boot. */
+#define UART_SPIN_LIMIT	100000
+
+static u16 uart_base;	/* [I after serial_init] 0 when absent */
+
+static void uart_putc(u16 base, char c)
+{
+	unsigned int spins = 0;
+
+	while (!(inb(base + UART_LSR) & LSR_THRE) && spins++ < UART_SPIN_LIMIT)
+		;
+	outb(base + UART_DATA, (u8)c);
+}
+
+static void serial_write(struct console *con, const char *s, size_t len)
+{
+	u16 base = READ_ONCE(uart_base);
+
+	if (!base)
+		return;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\n')
+			uart_putc(base, '\r');
+		uart_putc(base, s[i]);
+	}
+}
+
+static struct console serial_console = {
+	.name = "ttyS",
+	.write = serial_write,
+};
+
+static void uart_setup(u16 base)
+{
+	outb(base + UART_IER, 0x00);		/* polled for now */
+	outb(base + UART_LCR, LCR_DLAB);
+	outb(base + UART_DLL, 1);		/* 115200 baud */
+	outb(base + UART_DLM, 0);
+	outb(base + UART_LCR, LCR_8N1);
+	outb(base + UART_FCR, 0x07);		/* enable + clear FIFOs */
+	outb(base + UART_MCR, 0x03);		/* DTR | RTS */
+}
+
+static const u16 com_ports[] = { 0x3f8, 0x2f8, 0x3e8, 0x2e8 };
+
+/* Bring up COM1 as the console; called before anything else prints. */
+void serial_init(void)
+{
+	uart_base = com_ports[0];
+	uart_setup(uart_base);
+	console_register(&serial_console);
+}
+
+/* console=ttyS<n>: move the console to COM<n+1>. -EINVAL if unknown. */
+int serial_select(unsigned int index)
+{
+	if (index >= ARRAY_SIZE(com_ports))
+		return -EINVAL;
+	uart_setup(com_ports[index]);
+	WRITE_ONCE(uart_base, com_ports[index]);
+	return 0;
+}

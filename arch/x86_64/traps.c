@@ -1,0 +1,274 @@
+/*
+ * The IDT, exception reporting and interrupt dispatch. Exceptions in the
+ * kernel print the registers, the faulting address and a symbolized
+ * backtrace, then panic. Device interrupts go to handlers registered with
+ * x86_set_irq_handler(); on the way out the scheduler may preempt.
+ */
+#include <ferrite/printk.h>
+#include <ferrite/printk_ctl.h>
+#include <ferrite/errno.h>
+#include <ferrite/ksyms.h>
+#include <ferrite/sched.h>
+#include <ferrite/mm.h>
+#include <asm/x86.h>
+#include <asm/setup.h>
+#include <asm/traps.h>
+
+struct idt_gate {
+	u16 offset_lo;
+	u16 selector;
+	u8 ist;
+	u8 type_attr;
+	u16 offset_mid;
+	u32 offset_hi;
+	u32 reserved;
+} __packed;
+
+_Static_assert(sizeof(struct idt_gate) == 16, "IDT gate layout");
+
+#define GATE_INTERRUPT	0x8e	/* present, DPL 0, 64-bit interrupt gate */
+
+extern char isr_stubs[];	/* entry.S: 256 stubs, 16 bytes apart */
+
+static struct idt_gate idt[256] __aligned(16);
+
+/* [irq_lock] handlers are installed rarely and read in interrupt context. */
+static struct {
+	irq_handler_t fn;
+	void *data;
+} irq_table[256];
+
+static void idt_set(unsigned int vec, unsigned int ist)
+{
+	u64 addr = (u64)(uintptr_t)(isr_stubs + vec * 16);
+	struct idt_gate *g = &idt[vec];
+
+	g->offset_lo = addr & 0xffff;
+	g->selector = GDT_KERNEL_CS;
+	g->ist = ist;
+	g->type_attr = GATE_INTERRUPT;
+	g->offset_mid = (addr >> 16) & 0xffff;
+	g->offset_hi = addr >> 32;
+	g->reserved = 0;
+}
+
+void idt_init(void)
+{
+	struct {
+		u16 limit;
+		u64 base;
+	} __packed d = { sizeof(idt) - 1, (u64)(uintptr_t)idt };
+
+	for (unsigned int v = 0; v < 256; v++)
+		idt_set(v, 0);
+	idt_set(X86_TRAP_DF, IST_DOUBLE_FAULT);
+	idt_set(X86_TRAP_NMI, IST_NMI);
+	idt_set(X86_TRAP_MC, IST_MACHINE_CHECK);
+	__asm__ __volatile__("lidt %0" : : "m"(d));
+}
+
+int x86_set_irq_handler(u8 vector, irq_handler_t fn, void *data)
+{
+	unsigned long flags;
+	int ret = 0;
+
+	if (vector < 32)
+		return -EINVAL;
+	flags = arch_irq_save();
+	if (irq_table[vector].fn && fn) {
+		ret = -EBUSY;
+	} else {
+		irq_table[vector].data = data;
+		WRITE_ONCE(irq_table[vector].fn, fn);
+	}
+	arch_irq_restore(flags);
+	return ret;
+}
+
+static const char *const exception_names[32] = {
+	"divide error", "debug", "NMI", "breakpoint", "overflow",
+	"bound range exceeded", "invalid opcode", "device not available",
+	"double fault", "coprocessor segment overrun", "invalid TSS",
+	"segment not present", "stack segment fault",
+	"general protection fault", "page fault", "reserved",
+	"x87 floating point error", "alignment check", "machine check",
+	"SIMD floating point error", "virtualization exception",
+	"control protection exception",
+};
+
+/*
+ * Frame-pointer backtrace. Each frame is [saved rbp][return address]; we
+ * follow the chain only while it stays inside mapped kernel memory and
+ * moves toward older frames, so a corrupt chain ends the walk, not the
+ * kernel.
+ */
+static void backtrace_from(uintptr_t rbp)
+{
+	printk(KERN_EMERG "Call Trace:\n");
+	for (int depth = 0; depth < 32 && rbp; depth++) {
+		const uintptr_t *frame = (const uintptr_t *)rbp;
+		uintptr_t ret;
+
+		if (!IS_ALIGNED(rbp, 8) || !kernel_addr_mapped(rbp) ||
+		    !kernel_addr_mapped(rbp + 15))
+			break;
+		ret = frame[1];
+		if (ret < KERNEL_VMA)
+			break;
+		printk(KERN_EMERG " [<%016lx>] %pS\n", (unsigned long)ret,
+		       (void *)ret);
+		if (frame[0] <= rbp)
+			break;
+		rbp = frame[0];
+	}
+}
+
+void arch_dump_stack(void)
+{
+	backtrace_from((uintptr_t)__builtin_frame_address(0));
+}
+
+void trap_dump_frame(const struct trap_frame *tf)
+{
+	printk(KERN_EMERG "RIP: %04llx:%pS\n", (unsigned long long)tf->cs,
+	       (void *)tf->rip);
+	printk(KERN_EMERG "RSP: %04llx:%016llx EFLAGS: %08llx\n",
+	       (unsigned long long)tf->ss, (unsigned long long)tf->rsp,
+	       (unsigned long long)tf->rflags);
+	printk(KERN_EMERG "RAX: %016llx RBX: %016llx RCX: %016llx\n",
+	       (unsigned long long)tf->rax, (unsigned long long)tf->rbx,
+	       (unsigned long long)tf->rcx);
+	printk(KERN_EMERG "RDX: %016llx RSI: %016llx RDI: %016llx\n",
+	       (unsigned long long)tf->rdx, (unsigned long long)tf->rsi,
+	       (unsigned long long)tf->rdi);
+	printk(KERN_EMERG "RBP: %016llx R08: %016llx R09: %016llx\n",
+	       (unsigned long long)tf->rbp, (unsigned long long)tf->r8,
+	       (unsigned long long)tf->r9);
+	printk(KERN_EMERG "R10: %016llx R11: %016llx R12: %016llx\n",
+	       (unsigned long long)tf->r10, (unsigned long long)tf->r11,
+	       (unsigned long long)tf->r12);
+	printk(KERN_EMERG "R13: %016llx R14: %016llx R15: %016llx\n",
+	       (unsigned long long)tf->r13, (unsigned long long)tf->r14,
+	       (unsigned long long)tf->r15);
+	printk(KERN_EMERG "CR2: %016llx CR3: %016llx CR4: %016llx\n",
+	       (unsigned long long)read_cr2(), (unsigned long long)read_cr3(),
+	       (unsigned long long)read_cr4());
+}
+
+/* The interrupted code's rbp chain starts at the fake frame entry.S made. */
+static void dump_trap(const struct trap_frame *tf)
+{
+	trap_dump_frame(tf);
+	backtrace_from((uintptr_t)tf - 16);
+}
+
+static void page_fault_report(const struct trap_frame *tf)
+{
+	u64 addr = read_cr2();
+	u64 ec = tf->error_code;
+
+	if (vmap_is_guard(addr))
+		pr_emerg("BUG: kernel stack overflow (guard page hit at %#llx)\n",
+			 (unsigned long long)addr);
+	else
+		pr_emerg("BUG: unable to handle page fault for address: %#llx\n",
+			 (unsigned long long)addr);
+	pr_emerg("#PF: %s %s access in %s mode\n",
+		 (ec & 4) ? "user" : "supervisor",
+		 (ec & 16) ? "instruction fetch" : (ec & 2) ? "write" : "read",
+		 (ec & 4) ? "user" : "kernel");
+	pr_emerg("#PF: error_code(%#06llx) - %s\n", (unsigned long long)ec,
+		 (ec & 1) ? "protection violation" : "not-present page");
+}
+
+static __noreturn void kernel_exception(struct trap_frame *tf)
+{
+	unsigned int v = (unsigned int)tf->vector;
+
+	printk_panic_mode();
+	if (v == X86_TRAP_PF)
+		page_fault_report(tf);
+	else if (v == X86_TRAP_DF && vmap_is_guard(tf->rsp))
+		pr_emerg("BUG: kernel stack overflow (double fault, rsp %#llx in a guard page)\n",
+			 (unsigned long long)tf->rsp);
+	else
+		pr_emerg("BUG: %s (vector %u) error_code %#llx\n",
+			 v < 32 && exception_names[v] ? exception_names[v] : "exception",
+			 v, (unsigned long long)tf->error_code);
+	dump_trap(tf);
+	panic("Fatal exception");
+}
+
+/* Resume at a registered fixup if @tf faulted in a user-copy routine. */
+static bool fixup_exception(struct trap_frame *tf)
+{
+	extern const struct exception_entry __ex_table_start[], __ex_table_end[];
+
+	for (const struct exception_entry *e = __ex_table_start;
+	     e < __ex_table_end; e++) {
+		if (e->insn == tf->rip) {
+			tf->rip = e->fixup;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void handle_exception(struct trap_frame *tf)
+{
+	switch (tf->vector) {
+	case X86_TRAP_NMI:
+		pr_warn("NMI received, ignored\n");
+		return;
+	case X86_TRAP_PF:
+	case X86_TRAP_GP:
+		if (fixup_exception(tf))
+			return;
+		break;
+	}
+	kernel_exception(tf);
+}
+
+void trap_dispatch(struct trap_frame *tf);
+void trap_dispatch(struct trap_frame *tf)
+{
+	unsigned int v = (unsigned int)tf->vector;
+	irq_handler_t fn;
+
+	if (v < 32) {
+		handle_exception(tf);
+		return;
+	}
+	if (v == VECTOR_SPURIOUS)
+		return;		/* no EOI for the spurious vector */
+	fn = READ_ONCE(irq_table[v].fn);
+	if (fn)
+		fn(tf, irq_table[v].data);
+	else
+		pr_warn("unexpected interrupt on vector %u\n", v);
+	/* Preempt only code that ran with interrupts enabled. */
+	if (tf->rflags & X86_EFLAGS_IF)
+		sched_irq_exit();
+}
+
+extern char thread_trampoline[];
+
+void arch_context_init(struct arch_context *ctx, void *stack_top,
+		       void (*fn)(void *), void *arg)
+{
+	u64 *sp = (u64 *)ALIGN_DOWN((uintptr_t)stack_top, 16);
+
+	/*
+	 * Layout popped by arch_context_switch: r15 r14 r13 r12 rbx rbp, then
+	 * ret into thread_trampoline with rsp 16-byte aligned, so its call
+	 * enters fn with rsp % 16 == 8 as the ABI wants.
+	 */
+	*--sp = (u64)(uintptr_t)thread_trampoline;
+	*--sp = 0;				/* rbp */
+	*--sp = 0;				/* rbx */
+	*--sp = (u64)(uintptr_t)fn;		/* r12 */
+	*--sp = (u64)(uintptr_t)arg;		/* r13 */
+	*--sp = 0;				/* r14 */
+	*--sp = 0;				/* r15 */
+	ctx->rsp = (u64)(uintptr_t)sp;
+}

@@ -1,0 +1,84 @@
+/*
+ * The one narrow interface between the portable kernel and the machine.
+ * Everything outside arch/ reaches the hardware only through these names;
+ * arch/x86_64/include/asm/ holds their inline bodies and is private to it.
+ */
+#ifndef FERRITE_ARCH_H
+#define FERRITE_ARCH_H
+
+#include <ferrite/compiler.h>
+#include <asm/arch_inline.h>	/* arch_irq_*, arch_cpu_relax, PAGE_SIZE, ... */
+
+/*
+ * Provided by asm/arch_inline.h:
+ *   PAGE_SHIFT, PAGE_SIZE, DIRECT_MAP_BASE, KERNEL_VMA
+ *   unsigned long arch_irq_save(void);        disable, return old state
+ *   void arch_irq_restore(unsigned long);
+ *   void arch_irq_enable(void), arch_irq_disable(void);
+ *   bool arch_irqs_enabled(void);
+ *   void arch_cpu_relax(void);                 spin-wait hint
+ *   void arch_wait_for_interrupt(void);        enable irqs and halt once
+ *   u64 arch_cycles(void);                     raw cycle counter (TSC)
+ *   struct arch_context;                       saved kernel registers
+ */
+
+/* Physical <-> direct-map virtual. Valid for RAM only (not MMIO). */
+static inline void *phys_to_virt(phys_addr_t pa)
+{
+	return (void *)(uintptr_t)(pa + DIRECT_MAP_BASE);
+}
+
+static inline phys_addr_t virt_to_phys(const void *va)
+{
+	return (phys_addr_t)((uintptr_t)va - DIRECT_MAP_BASE);
+}
+
+/* Kernel mappings outside the direct map (vmap area, MMIO). */
+#define KMAP_READ	0x1
+#define KMAP_WRITE	0x2
+#define KMAP_EXEC	0x4
+#define KMAP_UNCACHED	0x8	/* device memory */
+
+/* Map one 4 KiB page at @va (in the vmap area). 0 or -ENOMEM/-EEXIST. */
+int arch_kmap_page(uintptr_t va, phys_addr_t pa, unsigned int prot);
+/* Unmap one page and flush its TLB entry; returns the physical address. */
+phys_addr_t arch_kunmap_page(uintptr_t va);
+/* Map device registers uncached; NULL on failure. Never unmapped today. */
+void *ioremap(phys_addr_t pa, size_t len);
+
+/* Time: monotonic nanoseconds since boot, and the wall clock at boot. */
+u64 arch_clock_ns(void);
+u64 arch_cycles_to_ns(u64 cycles);
+u64 arch_boot_realtime_ns(void);	/* Unix epoch ns, read from the RTC */
+u64 arch_tsc_khz(void);
+
+/* Periodic tick: the arch calls timer_tick() (kernel/) at CONFIG_HZ. */
+void arch_timer_start(unsigned int hz);
+void timer_tick(void);			/* implemented by kernel/ */
+
+/*
+ * Kernel threads' register state. arch_context_init() prepares @ctx so
+ * that the first arch_context_switch() into it calls fn(arg) on the stack
+ * that ends at @stack_top; fn must never return.
+ */
+void arch_context_init(struct arch_context *ctx, void *stack_top,
+		       void (*fn)(void *), void *arg);
+void arch_context_switch(struct arch_context *from, struct arch_context *to);
+
+/* Power. These never return. */
+__noreturn void arch_poweroff(void);
+__noreturn void arch_reboot(void);
+/* Report a test result to the VMM (isa-debug-exit) if enabled, then stop. */
+__noreturn void arch_test_exit(int code);
+
+/* Boot. */
+u64 arch_boot_cycles(void);		/* cycle counter at the first instruction */
+struct cmdline;
+void arch_parse_cmdline(const struct cmdline *cl);	/* console=, debug_exit */
+void arch_platform_init(void);		/* firmware tables, interrupts, clocks */
+
+/* Debugging. */
+void arch_dump_stack(void);		/* symbolized backtrace of the caller */
+__noreturn void arch_halt_forever(void);
+
+#endif

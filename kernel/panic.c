@@ -1,0 +1,49 @@
+/*
+ * panic() and WARN_ON(): the kernel's last words. A panic prints the
+ * reason, the current task and a symbolized backtrace, then powers the
+ * machine off so that a test run fails fast instead of hanging.
+ */
+#include <ferrite/arch.h>
+#include <ferrite/printk.h>
+#include <ferrite/printk_ctl.h>
+#include <ferrite/sched.h>
+
+#define PANIC_EXIT_CODE	0x7f	/* isa-debug-exit value for "panicked" */
+
+static int panic_depth;		/* [cpu] nested panics halt at once */
+
+static void print_current(void)
+{
+	struct task *t = current();
+
+	if (t)
+		pr_emerg("CPU: 0 PID: %d Comm: %s\n", t->tid, t->name);
+	else
+		pr_emerg("CPU: 0 (before the scheduler)\n");
+}
+
+__noreturn void panic(const char *fmt, ...)
+{
+	static char msg[256];
+	va_list ap;
+
+	arch_irq_disable();
+	if (panic_depth++)
+		arch_halt_forever();
+	printk_panic_mode();
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pr_emerg("Kernel panic - not syncing: %s\n", msg);
+	print_current();
+	arch_dump_stack();
+	pr_emerg("---[ end Kernel panic - not syncing: %s ]---\n", msg);
+	arch_test_exit(PANIC_EXIT_CODE);
+}
+
+void warn_slowpath(const char *file, int line, const char *what)
+{
+	pr_warn("WARNING: %s:%d: %s\n", file, line, what);
+	print_current();
+	arch_dump_stack();
+}

@@ -1,0 +1,2 @@
+UNIT_TESTS += memblock
+UNIT_SRCS_memblock := mm/memblock.c tests/unit/test_memblock.c
