@@ -142,3 +142,98 @@ void timer_tick(void)
 	run_expired_timers(arch_clock_ns());
 	sched_tick(TICK_NS);
 }
+
+/* --- self-tests (the queue itself is host-tested) ------------------------- */
+#ifndef FERRITE_HOST_TEST
+#include <ferrite/selftest.h>
+#include <ferrite/wait.h>
+
+struct fire_log {
+	wait_queue_head_t wq;
+	int order[8];
+	int n;				/* [written by callbacks, irqs off] */
+};
+
+struct logged_timer {
+	struct timer timer;
+	struct fire_log *log;
+	int id;
+};
+
+static void log_fire(void *data)
+{
+	struct logged_timer *lt = data;
+
+	if (lt->log->n < (int)ARRAY_SIZE(lt->log->order))
+		lt->log->order[lt->log->n] = lt->id;
+	lt->log->n++;
+	wake_up(&lt->log->wq);
+}
+
+static void logged_timer_arm(struct logged_timer *lt, struct fire_log *log,
+			     int id, u64 expires)
+{
+	lt->log = log;
+	lt->id = id;
+	timer_init(&lt->timer, log_fire, lt);
+	lt->timer.expires = expires;
+	timer_add(&lt->timer);
+}
+
+SELFTEST(timers_fire_in_expiry_order)
+{
+	static const int ms[5] = { 3, 1, 4, 2, 5 };
+	struct logged_timer lt[5];
+	struct fire_log log = { .n = 0 };
+	u64 now = arch_clock_ns();
+	u64 left;
+
+	wait_queue_init(&log.wq);
+	/* Added out of order; ids are the expiry in ms. */
+	for (int i = 0; i < 5; i++)
+		logged_timer_arm(&lt[i], &log, ms[i], now + ms[i] * NSEC_PER_MSEC);
+	left = wait_event_timeout(log.wq, READ_ONCE(log.n) == 5, NSEC_PER_SEC);
+	for (int i = 0; i < 5; i++)
+		timer_cancel(&lt[i].timer);
+	ST_EXPECT(left > 0);
+	ST_EXPECT(log.n == 5);
+	for (int i = 0; i < 5; i++)
+		ST_EXPECT(log.order[i] == i + 1);
+	ST_EXPECT(arch_clock_ns() >= now + 5 * NSEC_PER_MSEC);
+	return 0;
+}
+
+SELFTEST(timer_cancel_pending_prevents_callback)
+{
+	struct logged_timer victim, witness;
+	struct fire_log log = { .n = 0 };
+	u64 now = arch_clock_ns();
+	bool cancelled, cancelled_again, late_cancel;
+
+	wait_queue_init(&log.wq);
+	logged_timer_arm(&victim, &log, 1, now + 2 * NSEC_PER_MSEC);
+	logged_timer_arm(&witness, &log, 2, now + 6 * NSEC_PER_MSEC);
+	cancelled = timer_cancel(&victim.timer);
+	cancelled_again = timer_cancel(&victim.timer);
+	wait_event_timeout(log.wq, READ_ONCE(log.n) >= 1, NSEC_PER_SEC);
+	/* The witness has fired: cancelling it now reports "not pending". */
+	late_cancel = timer_cancel(&witness.timer);
+	ST_EXPECT(cancelled);
+	ST_EXPECT(!cancelled_again);
+	ST_EXPECT(log.n == 1);
+	ST_EXPECT(log.order[0] == 2);
+	ST_EXPECT(!late_cancel);
+	ST_EXPECT(!timer_pending(&victim.timer));
+	return 0;
+}
+
+SELFTEST(jiffies_advance_at_hz)
+{
+	u64 j0 = READ_ONCE(jiffies);
+
+	sleep_ns(20 * NSEC_PER_MSEC);
+	/* At least most of the ticks of 20 ms; generous for a slow VMM. */
+	ST_EXPECT(READ_ONCE(jiffies) - j0 >= (20 * NSEC_PER_MSEC) / TICK_NS / 2);
+	return 0;
+}
+#endif

@@ -228,3 +228,69 @@ u64 wait_for_completion_timeout(struct completion *c, u64 timeout_ns)
 		wake_up(&c->wait);
 	return left;
 }
+
+/* --- self-tests ----------------------------------------------------------- */
+
+#include <ferrite/selftest.h>
+#include <ferrite/err.h>
+
+SELFTEST(sleep_10ms_takes_at_least_10ms)
+{
+	u64 start = arch_clock_ns();
+	u64 took;
+
+	sleep_ns(10 * NSEC_PER_MSEC);
+	took = arch_clock_ns() - start;
+	ST_EXPECT(took >= 10 * NSEC_PER_MSEC);
+	/* And not absurdly long: a lost wake-up would show here. */
+	ST_EXPECT(took < NSEC_PER_SEC);
+	return 0;
+}
+
+SELFTEST(wait_event_timeout_times_out_with_zero)
+{
+	DEFINE_WAIT_QUEUE_HEAD(wq);
+	u64 start = arch_clock_ns();
+	u64 left = wait_event_timeout(wq, false, 5 * NSEC_PER_MSEC);
+
+	ST_EXPECT(left == 0);
+	ST_EXPECT(arch_clock_ns() - start >= 5 * NSEC_PER_MSEC);
+	ST_EXPECT(list_empty(&wq.waiters));
+	/* A true condition returns at once with time left. */
+	ST_EXPECT(wait_event_timeout(wq, true, 5 * NSEC_PER_MSEC) ==
+		  5 * NSEC_PER_MSEC);
+	ST_EXPECT(wait_event_timeout(wq, true, 0) == 1);
+	return 0;
+}
+
+static void complete_later(void *arg)
+{
+	sleep_ns(2 * NSEC_PER_MSEC);
+	complete(arg);
+}
+
+SELFTEST(completion_wakes_waiter_and_counts)
+{
+	struct completion done;
+	struct task *t;
+	u64 left;
+
+	completion_init(&done);
+	ST_EXPECT(wait_for_completion_timeout(&done, NSEC_PER_MSEC) == 0);
+	t = kthread_create(complete_later, &done, "completer");
+	ST_EXPECT(!IS_ERR(t));
+	left = wait_for_completion_timeout(&done, NSEC_PER_SEC);
+	kthread_join(t);
+	ST_EXPECT(left > 0);
+	/* The one complete() was consumed. */
+	ST_EXPECT(!completion_done(&done));
+	complete(&done);
+	complete(&done);
+	wait_for_completion(&done);
+	wait_for_completion(&done);
+	ST_EXPECT(!completion_done(&done));
+	complete_all(&done);
+	wait_for_completion(&done);
+	ST_EXPECT(completion_done(&done));
+	return 0;
+}

@@ -14,15 +14,21 @@
 #pragma GCC optimize("no-tree-loop-distribute-patterns")
 
 /*
- * Bulk copies use "rep movsb"/"rep stosb": on the CPUs microVMs run on
- * (ERMS/FSRM) they are as fast as any unrolled loop and much smaller.
+ * Bulk copies move 8-byte words with "rep movsq"/"rep stosq" and finish
+ * with bytes. On hardware with ERMS a byte-wise rep is as fast, but QEMU's
+ * TCG emulates rep string instructions one element at a time, so words
+ * make zeroing and copying 8x cheaper there (it dominated boot time).
  */
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *d = dst;
+	size_t words = n >> 3, bytes = n & 7;
 
-	__asm__ __volatile__("rep movsb"
-			     : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+	__asm__ __volatile__("rep movsq\n\t"
+			     "movq %3, %%rcx\n\t"
+			     "rep movsb"
+			     : "+D"(d), "+S"(src), "+c"(words)
+			     : "r"(bytes) : "memory");
 	return dst;
 }
 
@@ -45,9 +51,14 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	void *d = dst;
+	u64 pattern = 0x0101010101010101ULL * (u8)c;
+	size_t words = n >> 3, bytes = n & 7;
 
-	__asm__ __volatile__("rep stosb"
-			     : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	__asm__ __volatile__("rep stosq\n\t"
+			     "movq %3, %%rcx\n\t"
+			     "rep stosb"
+			     : "+D"(d), "+c"(words)
+			     : "a"(pattern), "r"(bytes) : "memory");
 	return dst;
 }
 

@@ -15,6 +15,12 @@
 #define FL_ALT		0x10	/* '#' */
 #define FL_UPPER	0x20	/* X: upper-case digits and prefix */
 
+/*
+ * Widths and precisions are clamped here (C has no limit): a garbage
+ * value must not make one printk spin for billions of padding bytes.
+ */
+#define WIDTH_MAX	4096
+
 /* Output cursor: counts every byte, stores only those that fit. */
 struct out {
 	char *buf;
@@ -139,7 +145,7 @@ static void out_symbol(struct out *o, uintptr_t p, bool with_offset,
 		return;
 	}
 	if (with_offset)
-		n = snprintf(tmp, sizeof(tmp), "%s+%#lx/%#lx", name,
+		n = snprintf(tmp, sizeof(tmp), "%s+0x%lx/0x%lx", name,
 			     (unsigned long)off, (unsigned long)size);
 	else
 		n = snprintf(tmp, sizeof(tmp), "%s", name);
@@ -287,11 +293,14 @@ static const char *parse_spec(const char *f, struct spec *sp, va_list *ap)
 			sp->flags |= FL_LEFT;
 			sp->width = sp->width == INT32_MIN ? INT32_MAX : -sp->width;
 		}
+		if (sp->width > WIDTH_MAX)
+			sp->width = WIDTH_MAX;
 		f++;
 	} else {
 		while (isdigit(*f)) {
-			if (sp->width < 100000)	/* absurd widths are clamped */
-				sp->width = sp->width * 10 + (*f - '0');
+			sp->width = sp->width * 10 + (*f - '0');
+			if (sp->width > WIDTH_MAX)
+				sp->width = WIDTH_MAX;
 			f++;
 		}
 	}
@@ -302,11 +311,14 @@ static const char *parse_spec(const char *f, struct spec *sp, va_list *ap)
 			sp->prec = va_arg(*ap, int);
 			if (sp->prec < 0)	/* as if no precision was given */
 				sp->prec = -1;
+			if (sp->prec > WIDTH_MAX)
+				sp->prec = WIDTH_MAX;
 			f++;
 		} else {
 			while (isdigit(*f)) {
-				if (sp->prec < 100000)
-					sp->prec = sp->prec * 10 + (*f - '0');
+				sp->prec = sp->prec * 10 + (*f - '0');
+				if (sp->prec > WIDTH_MAX)
+					sp->prec = WIDTH_MAX;
 				f++;
 			}
 		}

@@ -9,18 +9,23 @@ UNIT_CFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined \
 	-DFERRITE_HOST_TEST -Iinclude -Itests/unit/host -I$(BUILD)/include \
 	-include $(CONFIG_H) -Wall -Wextra -Wno-unused-parameter
 UNIT_COMMON := tests/unit/unit_main.c tests/unit/host_stubs.c
-# Headers are not tracked per file: any header change rebuilds every test.
-UNIT_HDRS := $(wildcard include/ferrite/*.h tests/unit/*.h tests/unit/host/*/*.h)
 UNIT_BINS := $(patsubst %,$(BUILD)/unit/%,$(UNIT_TESTS))
 
+# gcc -MMD keeps only the last source's dependencies when one command
+# compiles several, so a second, preprocessor-only pass lists them all
+# (including .c files a test #includes, such as lib/vsnprintf.c).
 define unit_rule
-$(BUILD)/unit/$(1): $$(UNIT_SRCS_$(1)) $$(UNIT_COMMON) $$(UNIT_HDRS) \
-		$$(CONFIG_H) tests/unit/$(1).mk
+$(BUILD)/unit/$(1): $$(UNIT_SRCS_$(1)) $$(UNIT_COMMON) $$(CONFIG_H) \
+		tests/unit/$(1).mk mk/unit.mk
 	@mkdir -p $$(dir $$@)
 	@echo "  HOSTCC  $$@"
 	@$$(HOSTCC) $$(UNIT_CFLAGS) -o $$@ $$(UNIT_SRCS_$(1)) $$(UNIT_COMMON)
+	@for s in $$(UNIT_SRCS_$(1)) $$(UNIT_COMMON); do \
+		$$(HOSTCC) $$(UNIT_CFLAGS) -w -MM -MP -MT $$@ $$$$s || exit 1; \
+	done > $$@.d
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+-include $(UNIT_BINS:=.d)
 
 .PHONY: unit unit-build
 unit-build: $(UNIT_BINS)
@@ -30,7 +35,7 @@ unit-build: $(UNIT_BINS)
 unit: $(CONFIG_H)
 	@fail=0; \
 	for t in $(UNIT_TESTS); do \
-		if ! $(MAKE) --no-print-directory $(BUILD)/unit/$$t; then \
+		if ! $(MAKE) -s --no-print-directory $(BUILD)/unit/$$t; then \
 			echo "not ok - $$t (build failed)"; fail=1; continue; \
 		fi; \
 		$(BUILD)/unit/$$t || { echo "# $$t: FAILED"; fail=1; }; \

@@ -23,6 +23,7 @@ struct vmap_area {
 
 static DEFINE_SPINLOCK(vmap_lock);
 static LIST_HEAD(vmap_areas);		/* [vmap_lock] */
+static u64 vmap_nr_areas;		/* [vmap_lock], read racily */
 
 static uintptr_t area_span_start(const struct vmap_area *a)
 {
@@ -59,6 +60,7 @@ static int vmap_reserve(struct vmap_area *a)
 	if (VMAP_BASE + VMAP_SIZE - pos >= span) {
 		a->start = pos + PAGE_SIZE;
 		list_add(&a->link, before);
+		vmap_nr_areas++;
 		ret = 0;
 	}
 	spin_unlock_irqrestore(&vmap_lock, flags);
@@ -70,6 +72,7 @@ static void vmap_unlink(struct vmap_area *a)
 	unsigned long flags = spin_lock_irqsave(&vmap_lock);
 
 	list_del(&a->link);
+	vmap_nr_areas--;
 	spin_unlock_irqrestore(&vmap_lock, flags);
 }
 
@@ -87,6 +90,7 @@ static struct vmap_area *vmap_find_unlink(uintptr_t va, bool backed)
 		if (it->start == va) {
 			if (it->backed == backed) {
 				list_del(&it->link);
+				vmap_nr_areas--;
 				found = it;
 			}
 			break;
@@ -135,7 +139,7 @@ void *vmalloc_guarded(size_t size)
 {
 	struct vmap_area *a;
 
-	if (size == 0)
+	if (size == 0 || size > VMAP_SIZE)	/* also keeps the round-up from wrapping */
 		return NULL;
 	a = kmalloc(sizeof(*a), GFP_KERNEL);
 	if (!a)
@@ -193,6 +197,11 @@ void vmap_free_range(uintptr_t va, size_t npages)
 	kfree(a);
 }
 
+u64 vmap_areas_in_use(void)
+{
+	return READ_ONCE(vmap_nr_areas);
+}
+
 /*
  * Called from the page fault handler: a hit means a kernel stack
  * overflowed (or underflowed) into its guard page.
@@ -222,13 +231,14 @@ bool vmap_is_guard(uintptr_t addr)
 SELFTEST(vmalloc_guarded_whole_range)
 {
 	size_t size = 4 * PAGE_SIZE + 100, i;
-	u64 pages, objects;
+	u64 pages, objects, areas;
 	u8 *p;
 
 	/* Warm up: the first area struct may cost kmalloc a slab page. */
 	vfree_guarded(vmalloc_guarded(PAGE_SIZE));
 	pages = nr_free_pages();
 	objects = slab_objects_in_use();
+	areas = vmap_areas_in_use();
 	p = vmalloc_guarded(size);
 	ST_EXPECT(p != NULL);
 	ST_EXPECT(nr_free_pages() == pages - 5);
@@ -245,5 +255,6 @@ SELFTEST(vmalloc_guarded_whole_range)
 	ST_EXPECT(vmalloc_guarded(0) == NULL);
 	ST_EXPECT(nr_free_pages() == pages);
 	ST_EXPECT(slab_objects_in_use() == objects);
+	ST_EXPECT(vmap_areas_in_use() == areas);
 	return 0;
 }

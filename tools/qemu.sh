@@ -47,19 +47,21 @@ esac
 [[ $MEM =~ ^[0-9]+[MmGg]?$ ]] || die "MEM=$MEM: want a size like 128M or 4G"
 [[ $SMP =~ ^[0-9]+$ ]] || die "SMP=$SMP: want a number"
 [[ $TIMEOUT =~ ^[0-9]+$ ]] || die "TIMEOUT=$TIMEOUT: want seconds"
-command -v "$QEMU" >/dev/null ||
-	die "$QEMU not found (run tools/deps.sh run, or apt-get install qemu-system-x86)"
-[ -f "$KERNEL" ] || die "kernel image $KERNEL not found (run make kernel)"
-[ -z "$INITRD" ] || [ -f "$INITRD" ] || die "initrd $INITRD not found"
+if [ -z "${DRYRUN:-}" ]; then
+	command -v "$QEMU" >/dev/null ||
+		die "$QEMU not found (run tools/deps.sh run, or apt-get install qemu-system-x86)"
+	[ -f "$KERNEL" ] || die "kernel image $KERNEL not found (run make kernel)"
+	[ -z "$INITRD" ] || [ -f "$INITRD" ] || die "initrd $INITRD not found"
+fi
 
 args=()
 case $MACHINE in
 pc | q35) args+=(-M "$MACHINE") ;;
 # QEMU 7.2's microvm boots a PVH ELF with its qboot firmware. The legacy
-# devices stay on: the kernel's console is the ISA 16550 at 0x3f8 and it
-# calibrates time against the PIT/RTC; ACPI (default on) is how it powers
-# off, and isa-debug-exit needs the ISA bus that isa-serial brings.
-microvm) args+=(-M microvm,isa-serial=on,rtc=on,pit=on,pic=on) ;;
+# devices stay on: the console is the ISA 16550 at 0x3f8, the PIT and RTC
+# are there for timer calibration, ACPI (default on) offers the power-off
+# path, and isa-debug-exit needs the ISA bus.
+microvm) args+=(-M "microvm,isa-serial=on,rtc=on,pit=on,pic=on") ;;
 *) die "unknown MACHINE=$MACHINE (want pc, q35 or microvm)" ;;
 esac
 
@@ -72,16 +74,19 @@ kvm)
 *) die "unknown ACCEL=$ACCEL (want tcg or kvm)" ;;
 esac
 
-args+=(-m "$MEM" -smp "$SMP" -no-reboot)
+# No default NIC: its iPXE option ROM only slows the firmware down, and
+# tests that want a network device add their own.
+args+=(-m "$MEM" -smp "$SMP" -no-reboot -nic none)
 # Present in both modes so "debug_exit" on the command line works anywhere.
-args+=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
+args+=(-device "isa-debug-exit,iobase=0xf4,iosize=0x04")
 
 case $BOOT in
 pvh) args+=(-kernel "$KERNEL") ;;
 fcboot)
 	# The stub is the PVH "kernel"; the real kernel sits raw at 64 MiB and
 	# the stub loads it the way Firecracker would (tools/fcboot/).
-	[ -f "$FCBOOT" ] || die "$FCBOOT not found (run make fcboot)"
+	[ -n "${DRYRUN:-}" ] || [ -f "$FCBOOT" ] ||
+		die "$FCBOOT not found (run make fcboot)"
 	[ "$(mem_mib "$MEM")" -ge 128 ] || die "BOOT=fcboot needs MEM >= 128M"
 	args+=(-kernel "$FCBOOT"
 		-device "loader,file=$KERNEL,addr=0x4000000,force-raw=on")

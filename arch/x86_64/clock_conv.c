@@ -46,7 +46,7 @@ static bool shifted(u64 v, unsigned int shift, u64 *hi, u64 *lo)
 
 int clock_conv_init(struct clock_conv *c, u64 from_hz, u64 to_hz)
 {
-	unsigned int best = 128;
+	unsigned int best = 0;
 	u64 hi, lo;
 
 	if (!from_hz || !to_hz)
@@ -54,15 +54,13 @@ int clock_conv_init(struct clock_conv *c, u64 from_hz, u64 to_hz)
 	/*
 	 * The largest shift whose quotient still fits 64 bits gives the
 	 * finest mult; the quotient grows with the shift, so stop at the
-	 * first that does not fit.
+	 * first that does not fit. Shift 0 always fits: to_hz < 2^64.
 	 */
-	for (unsigned int s = 0; s < 128; s++) {
+	for (unsigned int s = 1; s < 128; s++) {
 		if (!shifted(to_hz, s, &hi, &lo) || hi >= from_hz)
 			break;
 		best = s;
 	}
-	if (best == 128)
-		return -ERANGE;
 	shifted(to_hz, best, &hi, &lo);
 	c->mult = div_u128_u64(hi, lo, from_hz, NULL);
 	c->shift = best;

@@ -64,7 +64,11 @@ static u64 *pt_walk_create(uintptr_t va, int level)
 	return table;
 }
 
-static void map_large(uintptr_t va, phys_addr_t pa, int level, u64 flags)
+/*
+ * Map a 2 MiB (level 2) or 1 GiB (level 3) page. Returns false, mapping
+ * nothing, when a smaller-page table already covers that slot.
+ */
+static bool map_large(uintptr_t va, phys_addr_t pa, int level, u64 flags)
 {
 	u64 *t = pt_walk_create(va, level);
 	u64 *e;
@@ -73,6 +77,7 @@ static void map_large(uintptr_t va, phys_addr_t pa, int level, u64 flags)
 	e = &t[pt_index(va, level)];
 	if (!(*e & PTE_P))
 		*e = pa | flags | PTE_PS;
+	return (*e & PTE_PS) != 0;
 }
 
 static void map_4k(uintptr_t va, phys_addr_t pa, u64 flags)
@@ -94,13 +99,14 @@ static void direct_map_range(u64 base, u64 len)
 	const u64 flags = PTE_P | PTE_W | PTE_G | PTE_NX;
 
 	while (pa < end) {
-		if (have_1g_pages && IS_ALIGNED(pa, SZ_1G) && end - pa >= SZ_1G) {
-			map_large(DIRECT_MAP_BASE + pa, pa, 3, flags);
+		if (have_1g_pages && IS_ALIGNED(pa, SZ_1G) && end - pa >= SZ_1G &&
+		    map_large(DIRECT_MAP_BASE + pa, pa, 3, flags)) {
 			pa += SZ_1G;
-		} else {
-			map_large(DIRECT_MAP_BASE + pa, pa, 2, flags);
-			pa += SZ_2M;
+			continue;
 		}
+		/* A neighbouring region already split this GiB: 2 MiB pages. */
+		BUG_ON(!map_large(DIRECT_MAP_BASE + pa, pa, 2, flags));
+		pa += SZ_2M;
 	}
 }
 

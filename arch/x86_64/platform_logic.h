@@ -139,7 +139,7 @@ struct clock_conv {
 	u32 shift;
 };
 
-/* 0, or -EINVAL for a zero rate, -ERANGE if to/from >= 2^64. */
+/* 0, or -EINVAL for a zero rate. */
 int clock_conv_init(struct clock_conv *c, u64 from_hz, u64 to_hz);
 
 static inline u64 clock_conv_apply(const struct clock_conv *c, u64 v)

@@ -23,14 +23,28 @@
 /* Bounded wait so a missing UART costs little instead of hanging boot. */
 #define UART_SPIN_LIMIT	100000
 
-static u16 uart_base;	/* [I after serial_init] 0 when absent */
+#define UART_FIFO_SIZE	16	/* 16550A transmit FIFO */
+
+/*
+ * [console lock] uart_base is 0 when absent. fifo_room counts bytes we may
+ * still write without polling: THRE set means the transmit FIFO is empty,
+ * so one status read buys 16 writes. Under emulation every port access is
+ * expensive, and this halves them.
+ */
+static u16 uart_base;
+static unsigned int fifo_room;
 
 static void uart_putc(u16 base, char c)
 {
 	unsigned int spins = 0;
 
-	while (!(inb(base + UART_LSR) & LSR_THRE) && spins++ < UART_SPIN_LIMIT)
-		;
+	if (!fifo_room) {
+		while (!(inb(base + UART_LSR) & LSR_THRE) &&
+		       spins++ < UART_SPIN_LIMIT)
+			;
+		fifo_room = UART_FIFO_SIZE;
+	}
+	fifo_room--;
 	outb(base + UART_DATA, (u8)c);
 }
 
@@ -61,6 +75,7 @@ static void uart_setup(u16 base)
 	outb(base + UART_LCR, LCR_8N1);
 	outb(base + UART_FCR, 0x07);		/* enable + clear FIFOs */
 	outb(base + UART_MCR, 0x03);		/* DTR | RTS */
+	fifo_room = 0;
 }
 
 static const u16 com_ports[] = { 0x3f8, 0x2f8, 0x3e8, 0x2e8 };

@@ -12,6 +12,7 @@
 #include <ferrite/printk.h>
 #include <ferrite/string.h>
 #include <asm/boot_defs.h>
+#include <asm/paging.h>
 #include <asm/platform.h>
 #include <asm/platform_serial.h>
 #include <asm/setup.h>
@@ -58,7 +59,7 @@ static void print_memory_map(void)
 	for (unsigned int i = 0; i < boot_info.nr_mem; i++) {
 		const struct boot_mem_region *m = &boot_info.mem[i];
 
-		pr_info("BIOS-e820: [mem %#018llx-%#018llx] %s\n",
+		pr_info("BIOS-e820: [mem 0x%016llx-0x%016llx] %s\n",
 			(unsigned long long)m->base,
 			(unsigned long long)(m->base + m->len - 1),
 			names[m->type < ARRAY_SIZE(names) ? m->type : 0]);

@@ -14,6 +14,7 @@
 #define __section(s)	__attribute__((section(s)))
 #define __printf(a, b)	__attribute__((format(printf, a, b)))
 #define __must_check	__attribute__((warn_unused_result))
+#undef __always_inline	/* glibc defines it too, in host unit tests */
 #define __always_inline	inline __attribute__((always_inline))
 #define __noinline	__attribute__((noinline))
 

@@ -136,5 +136,6 @@ bool vmap_is_guard(uintptr_t addr);	/* fault address hit a guard page? */
  */
 uintptr_t vmap_alloc_range(size_t npages);
 void vmap_free_range(uintptr_t va, size_t npages);
+u64 vmap_areas_in_use(void);		/* live areas of both kinds (leak checks) */
 
 #endif

@@ -16,7 +16,8 @@
 /*
  * A timer calls callback(data) once, in interrupt context with interrupts
  * disabled, at the first tick at or after @expires. The callback must not
- * sleep; it may re-add its own timer. The owner keeps the struct alive
+ * sleep; it may re-add its own timer (for a time after the tick's clock
+ * reading, or it runs again in the same tick). The owner keeps the struct alive
  * until the timer has fired or timer_cancel() has returned.
  */
 struct timer {

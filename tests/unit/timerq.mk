@@ -1,0 +1,2 @@
+UNIT_TESTS += timerq
+UNIT_SRCS_timerq := kernel/timer.c tests/unit/test_timerq.c
