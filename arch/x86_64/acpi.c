@@ -35,6 +35,7 @@ static struct acpi_fadt_info fadt_info;
 static bool have_fadt;
 static u8 s5_a, s5_b;
 static bool have_s5;
+static bool s5_searched;	/* the AML search runs once, at first use */
 
 /* Is all of [pa, pa + len) already in the write-back direct map? */
 static bool in_direct_map(phys_addr_t pa, size_t len)
@@ -153,11 +154,24 @@ static void fadt_load(void)
 	have_fadt = true;
 	if (fadt_info.dsdt) {
 		dsdt = table_map(fadt_info.dsdt);
-		if (dsdt && acpi_sig_eq(dsdt, "DSDT")) {
+		if (dsdt && acpi_sig_eq(dsdt, "DSDT"))
 			table_add(fadt_info.dsdt, dsdt);
-			s5_search(dsdt);
-		}
 	}
+}
+
+/*
+ * \_S5_ is needed only to power off, so the byte-by-byte AML search is
+ * not paid at boot (it was a visible part of boot time under TCG).
+ */
+static void s5_find(void)
+{
+	const void *dsdt = acpi_find_table("DSDT");
+
+	if (s5_searched)
+		return;
+	s5_searched = true;
+	if (dsdt)
+		s5_search(dsdt);
 	/* Some firmware defines \_S5_ in an SSDT instead. */
 	for (unsigned int i = 0; i < nr_tables && !have_s5; i++)
 		if (acpi_sig_eq(tables[i].hdr, "SSDT"))
@@ -241,6 +255,7 @@ const struct acpi_fadt_info *acpi_fadt(void)
 
 bool acpi_s5(u8 *slp_typa, u8 *slp_typb)
 {
+	s5_find();
 	if (!have_s5)
 		return false;
 	*slp_typa = s5_a;

@@ -151,8 +151,9 @@ high_entry:
 	movabsq $__bss_start, %rdi
 	movabsq $__bss_end, %rcx
 	subq %rdi, %rcx
+	shrq $3, %rcx			/* .bss is 16-byte aligned and sized */
 	xorl %eax, %eax
-	rep stosb
+	rep stosq			/* words: TCG emulates rep per element */
 	movq %r12, %rdi
 	movq %r13, %rsi
 	movq %r14, %rdx

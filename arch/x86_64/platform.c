@@ -16,12 +16,9 @@ static void acpi_report(void)
 	const struct acpi_madt_info *m = acpi_madt();
 	char names[5 * 32 + 1];	/* "SIGN " per table */
 	unsigned int n = acpi_table_names(names, sizeof(names));
-	u8 a = 0, b = 0;
-	bool s5 = acpi_s5(&a, &b);
 
-	pr_info("acpi: %u tables [%s]; %u CPU(s), %u IOAPIC(s), %u IRQ override(s), S5 %s %u/%u\n",
-		n, names, m->nr_cpus, m->nr_ioapics, m->nr_overrides,
-		s5 ? "typ" : "none", a, b);
+	pr_info("acpi: %u tables [%s]; %u CPU(s), %u IOAPIC(s), %u IRQ override(s)\n",
+		n, names, m->nr_cpus, m->nr_ioapics, m->nr_overrides);
 }
 
 void platform_init(void)
@@ -34,9 +31,9 @@ void platform_init(void)
 	lapic_init();
 	ioapic_init();
 	tsc_init();
-	pr_info("tsc: %llu kHz from %s; LAPIC timer %llu kHz\n",
-		(unsigned long long)arch_tsc_khz(), tsc_source(),
-		(unsigned long long)(lapic_timer_hz() / 1000));
+	/* The LAPIC rate is still being measured; the tick reports it. */
+	pr_info("tsc: %llu kHz from %s\n", (unsigned long long)arch_tsc_khz(),
+		tsc_source());
 	rtc_init();
 }
 

@@ -59,7 +59,7 @@ static void print_memory_map(void)
 	for (unsigned int i = 0; i < boot_info.nr_mem; i++) {
 		const struct boot_mem_region *m = &boot_info.mem[i];
 
-		pr_info("BIOS-e820: [mem 0x%016llx-0x%016llx] %s\n",
+		printk(KERN_DEBUG "BIOS-e820: [mem 0x%016llx-0x%016llx] %s\n",
 			(unsigned long long)m->base,
 			(unsigned long long)(m->base + m->len - 1),
 			names[m->type < ARRAY_SIZE(names) ? m->type : 0]);
@@ -100,6 +100,7 @@ void x86_64_start(unsigned int proto, u64 info_pa, u64 tsc)
 {
 	boot_tsc_entry = tsc;
 	serial_init();
+	tsc_calibrate_begin();
 	boot_stamp(BOOT_STAGE_CONSOLE);
 	gdt_init();
 	idt_init();
@@ -111,7 +112,7 @@ void x86_64_start(unsigned int proto, u64 info_pa, u64 tsc)
 	}
 	pr_notice("Ferrite %s (x86_64) booting via %s\n", FERRITE_VERSION,
 		  boot_info.protocol);
-	pr_info("Command line: %s\n", boot_info.cmdline);
+	pr_notice("Command line: %s\n", boot_info.cmdline);
 	if (boot_info.cmdline_truncated)
 		pr_warn("boot: command line longer than %d bytes, truncated\n",
 			BOOT_CMDLINE_MAX - 1);

@@ -36,6 +36,8 @@
 static struct clock_conv tsc_to_ns;
 static u64 tsc_freq;
 static u64 lapic_freq;
+static bool lapic_calib_pending;
+static void lapic_calibrate_finish(void);
 static const char *tsc_src = "none";
 static bool tsc_ready;
 
@@ -68,6 +70,8 @@ u64 tsc_hz(void)
 
 u64 lapic_timer_hz(void)
 {
+	if (!lapic_freq && lapic_calib_pending)
+		lapic_calibrate_finish();
 	return lapic_freq;
 }
 
@@ -333,23 +337,84 @@ out:
 	return err;
 }
 
-/* LAPIC timer against an already known TSC, over the same window. */
-static u64 lapic_calibrate_tsc(u64 hz)
-{
-	u64 window = hz * CONFIG_X86_CALIBRATE_MS / 1000;
-	u64 t0, t1;
-	u32 l0, l1;
+/*
+ * Boot-time overlap. Waiting a whole calibration window would cost more
+ * than the rest of boot under TCG, so the PIT window opens at the first
+ * line of C (tsc_calibrate_begin) and closes in tsc_init(), a few ms of
+ * real work later; only if too little time has passed do we wait for the
+ * rest. The early sample is taken twice: the first pays for TCG's code
+ * translation. A window longer than the PIT's 55 ms period may have
+ * wrapped, so then a fresh, full calibration runs instead.
+ */
+static struct calib_sample early_pit;
+static bool early_pit_valid;
 
+void tsc_calibrate_begin(void)
+{
+	outb(PIT_MODE, PIT_CH0_MODE0);
+	outb(PIT_CH0_DATA, 0xfe);
+	outb(PIT_CH0_DATA, 0xff);
+	early_pit.pit = pit_ch0_read();
+	early_pit.pit = pit_ch0_read();
+	early_pit.tsc = arch_cycles();
+	early_pit_valid = early_pit.pit != 0xffff;
+}
+
+static int pit_calibrate_finish(u64 *tsc_out)
+{
+	u64 window = PIT_HZ * CONFIG_X86_CALIBRATE_MS / 1000;
+	/* 40 ms at 5 GHz: beyond this the 55 ms counter may have wrapped. */
+	const u64 wrap_guard = 200000000ULL;
+	struct calib_sample b;
+
+	if (!early_pit_valid)
+		return -ENODEV;
+	do {
+		b.pit = pit_ch0_read();
+		b.tsc = arch_cycles();
+		if (b.pit > early_pit.pit || b.tsc - early_pit.tsc > wrap_guard)
+			return -ETIMEDOUT;
+	} while ((u64)(early_pit.pit - b.pit) < window);
+	*tsc_out = (b.tsc - early_pit.tsc) * PIT_HZ /
+		   (u16)(early_pit.pit - b.pit);
+	return 0;
+}
+
+/*
+ * LAPIC timer against the known TSC. The count starts in tsc_init() and
+ * is read when the tick is first programmed (lapic_timer_hz()), so the
+ * scheduler's setup runs inside the window instead of a busy wait.
+ */
+#define LAPIC_CALIB_MIN_NS	250000
+
+static u64 lapic_calib_t0;
+static u32 lapic_calib_l0;
+
+static void lapic_calibrate_begin(void)
+{
 	lapic_timer_count_start();
-	/* Read both counters at each end in the same order. */
-	t0 = arch_cycles();
-	l0 = lapic_timer_count_elapsed();
+	(void)lapic_timer_count_elapsed();	/* warm-up: pays TCG's translation */
+	lapic_calib_t0 = arch_cycles();
+	lapic_calib_l0 = lapic_timer_count_elapsed();
+	lapic_calib_pending = true;
+}
+
+static void lapic_calibrate_finish(void)
+{
+	u64 window = tsc_freq / (NSEC_PER_SEC / LAPIC_CALIB_MIN_NS);
+	u64 t1;
+	u32 l1;
+
 	do {
 		t1 = arch_cycles();
-	} while (t1 - t0 < window);
+	} while (t1 - lapic_calib_t0 < window);
 	l1 = lapic_timer_count_elapsed();
 	lapic_timer_stop();
-	return (u64)(l1 - l0) * hz / (t1 - t0);
+	lapic_calib_pending = false;
+	lapic_freq = (u64)(l1 - lapic_calib_l0) * tsc_freq /
+		     (t1 - lapic_calib_t0);
+	if (!lapic_freq)
+		lapic_freq = LAPIC_HZ_GUESS;
 }
 
 static bool plausible(u64 hz)
@@ -367,6 +432,8 @@ static void tsc_find_freq(void)
 		tsc_src = "hypervisor-leaf";
 	} else if (plausible(hz = tsc_from_kvmclock())) {
 		tsc_src = "kvmclock";
+	} else if (!pit_calibrate_finish(&hz) && plausible(hz)) {
+		tsc_src = "pit";
 	} else if (!pit_calibrate(&hz, &lhz) && plausible(hz)) {
 		tsc_src = "pit";
 	} else {
@@ -379,9 +446,10 @@ static void tsc_find_freq(void)
 	tsc_freq = hz;
 	if (!lapic_present())
 		return;
-	if (!lhz)
-		lhz = lapic_calibrate_tsc(hz);
-	lapic_freq = lhz ? lhz : LAPIC_HZ_GUESS;
+	if (lhz)
+		lapic_freq = lhz;
+	else
+		lapic_calibrate_begin();
 }
 
 void tsc_init(void)

@@ -8,4 +8,7 @@
 
 __noreturn void kernel_main(void);
 
+struct cmdline;
+const struct cmdline *kernel_cmdline(void);	/* parsed at boot, [I] after */
+
 #endif

@@ -43,6 +43,7 @@ void lapic_timer_stop(void);
 
 /* Timebases found by tsc_init(). 0 when unknown. */
 u64 tsc_hz(void);
+void tsc_calibrate_begin(void);	/* opens the PIT window at boot */
 u64 lapic_timer_hz(void);		/* after LAPIC_TIMER_DIVIDER */
 const char *tsc_source(void);
 /*
