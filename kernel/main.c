@@ -96,6 +96,10 @@ __noreturn void kernel_main(void)
 	boot_stamp(BOOT_STAGE_READY);
 	boot_report();
 
+#ifdef CONFIG_SELFTEST
+	if (cmdline_get(&boot_cmdline, "crashtest"))
+		crashtest_run(cmdline_get(&boot_cmdline, "crashtest"));
+#endif
 	if (cmdline_has(&boot_cmdline, "selftest")) {
 		int failed = selftest_run_all();
 

@@ -22,23 +22,38 @@ static void print_current(void)
 		pr_emerg("CPU: 0 (before the scheduler)\n");
 }
 
-__noreturn void panic(const char *fmt, ...)
+static __noreturn void panic_stop(const char *fmt, va_list ap, bool trace)
 {
 	static char msg[256];
-	va_list ap;
 
 	arch_irq_disable();
 	if (panic_depth++)
 		arch_halt_forever();
 	printk_panic_mode();
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	pr_emerg("Kernel panic - not syncing: %s\n", msg);
 	print_current();
-	arch_dump_stack();
+	if (trace)
+		arch_dump_stack();
 	pr_emerg("---[ end Kernel panic - not syncing: %s ]---\n", msg);
 	arch_test_exit(PANIC_EXIT_CODE);
+}
+
+__noreturn void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	panic_stop(fmt, ap, true);
+}
+
+/* For the trap code, which has already printed the faulting context. */
+__noreturn void panic_no_trace(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	panic_stop(fmt, ap, false);
 }
 
 void warn_slowpath(const char *file, int line, const char *what)

@@ -215,6 +215,23 @@ def fcboot_rejects(reason):
     return check
 
 
+def crash_check(expected, status):
+    """A deliberate crash (crashtest=...): the kernel must report it with
+    the given lines, print a backtrace, and end the VM with @status."""
+    def check(b):
+        problems = []
+        if b.status in TIMEOUT_STATUS:
+            problems.append("timed out: the crashed kernel did not stop")
+        for want in expected + ["Call Trace:", "---[ end Kernel panic"]:
+            if want not in b.output:
+                problems.append("no '%s' in the output" % want)
+        if b.status != status:
+            problems.append("exit status %s, expected %d" % (b.status, status))
+        return problems
+    return check
+
+
+PANIC_STATUS = (0x7f << 1) | 1  # isa-debug-exit status of a panic
 SELFTEST_LINE = re.compile(r"selftest: (ok|FAIL) (\S+)")
 SELFTEST_SUMMARY = re.compile(r"selftest: (\d+) passed, (\d+) failed")
 
@@ -286,6 +303,25 @@ def boot_tests(kernel_ok, fcboot_ok):
         Boot("cmdline-only-equals", pvh, APPEND="="),
         Boot("cmdline-loglevel-garbage", pvh, APPEND="loglevel=garbage"),
         Boot("cmdline-empty-init", pvh, APPEND="init="),
+        Boot("crash-null-deref-reports-and-powers-off",
+             crash_check(["BUG: unable to handle page fault for address: 0x0000000000000000",
+                          "crashtest_null_deref+0x",
+                          "Kernel panic - not syncing: Fatal exception",
+                          "ferrite: powering off"], 0),
+             APPEND="crashtest=null"),
+        Boot("crash-stack-overflow-hits-guard-page",
+             crash_check(["BUG: kernel stack overflow",
+                          "crashtest_recurse",
+                          "Comm: crashtest"], PANIC_STATUS),
+             APPEND="crashtest=overflow debug_exit"),
+        Boot("crash-bug-on-names-file-and-line",
+             crash_check(["Kernel panic - not syncing: BUG_ON(broken) at kernel/crashtest.c:",
+                          "crashtest_bug_on+0x"], PANIC_STATUS),
+             APPEND="crashtest=bug debug_exit"),
+        Boot("crash-invalid-opcode-reports",
+             crash_check(["BUG: invalid opcode (vector 6)",
+                          "crashtest_invalid_opcode+0x"], PANIC_STATUS),
+             APPEND="crashtest=ud2 debug_exit"),
         Boot("fcboot-selftest", fixture_check(fixture_cmdline, isize),
              needs_kernel=False, BOOT="fcboot", KERNEL=FCBOOT_FIXTURE,
              INITRD=initrd, APPEND=fixture_cmdline),

@@ -100,10 +100,14 @@ static const char *const exception_names[32] = {
  * Frame-pointer backtrace. Each frame is [saved rbp][return address]; we
  * follow the chain only while it stays inside mapped kernel memory and
  * moves toward older frames, so a corrupt chain ends the walk, not the
- * kernel.
+ * kernel. Older frames are at higher addresses except where the walk
+ * crosses from an interrupt stack (IST) to the interrupted task's stack;
+ * that may happen twice at most.
  */
 static void backtrace_from(uintptr_t rbp)
 {
+	int stack_switches = 0;
+
 	printk(KERN_EMERG "Call Trace:\n");
 	for (int depth = 0; depth < 32 && rbp; depth++) {
 		const uintptr_t *frame = (const uintptr_t *)rbp;
@@ -117,7 +121,7 @@ static void backtrace_from(uintptr_t rbp)
 			break;
 		printk(KERN_EMERG " [<%016lx>] %pS\n", (unsigned long)ret,
 		       (void *)ret);
-		if (frame[0] <= rbp)
+		if (frame[0] <= rbp && ++stack_switches > 2)
 			break;
 		rbp = frame[0];
 	}
@@ -168,16 +172,16 @@ static void page_fault_report(const struct trap_frame *tf)
 	u64 ec = tf->error_code;
 
 	if (vmap_is_guard(addr))
-		pr_emerg("BUG: kernel stack overflow (guard page hit at %#llx)\n",
+		pr_emerg("BUG: kernel stack overflow (guard page hit at 0x%016llx)\n",
 			 (unsigned long long)addr);
 	else
-		pr_emerg("BUG: unable to handle page fault for address: %#llx\n",
+		pr_emerg("BUG: unable to handle page fault for address: 0x%016llx\n",
 			 (unsigned long long)addr);
 	pr_emerg("#PF: %s %s access in %s mode\n",
 		 (ec & 4) ? "user" : "supervisor",
 		 (ec & 16) ? "instruction fetch" : (ec & 2) ? "write" : "read",
 		 (ec & 4) ? "user" : "kernel");
-	pr_emerg("#PF: error_code(%#06llx) - %s\n", (unsigned long long)ec,
+	pr_emerg("#PF: error_code(0x%04llx) - %s\n", (unsigned long long)ec,
 		 (ec & 1) ? "protection violation" : "not-present page");
 }
 
@@ -189,14 +193,14 @@ static __noreturn void kernel_exception(struct trap_frame *tf)
 	if (v == X86_TRAP_PF)
 		page_fault_report(tf);
 	else if (v == X86_TRAP_DF && vmap_is_guard(tf->rsp))
-		pr_emerg("BUG: kernel stack overflow (double fault, rsp %#llx in a guard page)\n",
+		pr_emerg("BUG: kernel stack overflow (double fault, rsp 0x%016llx in a guard page)\n",
 			 (unsigned long long)tf->rsp);
 	else
-		pr_emerg("BUG: %s (vector %u) error_code %#llx\n",
+		pr_emerg("BUG: %s (vector %u) error_code 0x%llx\n",
 			 v < 32 && exception_names[v] ? exception_names[v] : "exception",
 			 v, (unsigned long long)tf->error_code);
 	dump_trap(tf);
-	panic("Fatal exception");
+	panic_no_trace("Fatal exception");
 }
 
 /* Resume at a registered fixup if @tf faulted in a user-copy routine. */

@@ -77,6 +77,10 @@ struct cmdline;
 void arch_parse_cmdline(const struct cmdline *cl);	/* console=, debug_exit */
 void arch_platform_init(void);		/* firmware tables, interrupts, clocks */
 
+/* Fault-tolerant byte access to kernel addresses: 0 or -EFAULT. */
+int arch_probe_write_u8(void *p, u8 v);
+int arch_probe_read_u8(const void *p, u8 *out);
+
 /* Debugging. */
 void arch_dump_stack(void);		/* symbolized backtrace of the caller */
 __noreturn void arch_halt_forever(void);

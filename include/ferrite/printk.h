@@ -59,6 +59,8 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
 /* Stop the machine with a message, registers of the caller and backtrace. */
 __noreturn __printf(1, 2) void panic(const char *fmt, ...);
+/* The same, without the backtrace: the caller has printed the context. */
+__noreturn __printf(1, 2) void panic_no_trace(const char *fmt, ...);
 
 #define BUG_ON(cond)							\
 	do {								\

@@ -35,5 +35,6 @@ struct selftest {
 	} while (0)
 
 int selftest_run_all(void);	/* returns the number of failures */
+void crashtest_run(const char *kind);	/* crashtest=<kind>: crash on purpose */
 
 #endif
