@@ -23,9 +23,9 @@ CONFIG_H := $(BUILD)/include/generated/config.h
 
 -include $(KCONFIG_CONFIG)
 
-KSRCS := $(wildcard arch/x86_64/*.c arch/x86_64/*.S kernel/*.c mm/*.c \
-	   lib/*.c fs/*.c net/*.c drivers/*.c drivers/*/*.c)
-KOBJS := $(patsubst %,$(BUILD)/%.o,$(KSRCS))
+KSRCS := $(wildcard arch/x86_64/*.c arch/x86_64/*.S kernel/*.c kernel/*/*.c \
+	   mm/*.c lib/*.c fs/*.c fs/*/*.c net/*.c drivers/*.c drivers/*/*.c)
+KOBJS := $(patsubst %,$(BUILD)/%.o,$(KSRCS)) $(BUILD)/gen/syscall_table.c.o
 
 KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie \
 	   -mcmodel=kernel -mno-red-zone -mno-mmx -mno-sse -mno-sse2 \
@@ -91,6 +91,16 @@ $(BUILD)/%.S.o: %.S $(CONFIG_H)
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
 	@$(CC) $(KASFLAGS) -c $< -o $@
+
+# The system-call table, from the list of Linux x86_64 numbers.
+$(BUILD)/gen/syscall_table.c: kernel/syscalls.tbl tools/gen_syscalls.py
+	@mkdir -p $(dir $@)
+	@$(PYTHON) tools/gen_syscalls.py $< > $@
+
+$(BUILD)/gen/syscall_table.c.o: $(BUILD)/gen/syscall_table.c $(CONFIG_H)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(KCFLAGS) -c $< -o $@
 
 # The symbol table for backtraces is linked in a second pass. It sits in
 # its own section after .rodata, so adding it moves no code: the text

@@ -63,6 +63,16 @@ struct task {
 	void *arg;			/* [I] */
 	int exit_code;			/* [self] written before exited fires */
 	struct completion exited;	/* completed once, by the task exiting */
+
+	/* User threads (NULL/0 for kernel threads). */
+	struct list_head thread_node;	/* [process_tree_lock] proc->threads */
+	uintptr_t set_child_tid;	/* [self] CLONE_CHILD_SETTID address */
+	uintptr_t clear_child_tid;	/* [self] set_tid_address / CLEARTID */
+	uintptr_t robust_list;		/* [self] set_robust_list head */
+	size_t robust_list_len;		/* [self] */
+	uintptr_t rseq_area;		/* [self] registered struct rseq */
+	u32 rseq_len;			/* [self] */
+	struct arch_thread arch;	/* [self] FS/GS base, FPU state */
 };
 
 /*

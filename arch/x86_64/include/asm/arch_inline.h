@@ -76,6 +76,77 @@ static __always_inline u64 arch_cycles(void)
 	return ((u64)hi << 32) | lo;
 }
 
+/*
+ * Registers saved on entry to the kernel (interrupt, exception or system
+ * call), lowest address first; arch/x86_64/entry.S builds it. For a system
+ * call, vector is TRAP_SYSCALL and error_code holds the call number.
+ * Generic code uses the accessors below, never the field names.
+ */
+struct trap_frame {
+	u64 r15, r14, r13, r12, r11, r10, r9, r8;
+	u64 rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	u64 vector;
+	u64 error_code;		/* 0 when the CPU pushes none */
+	/* pushed by the CPU (or by the syscall entry, in the same shape) */
+	u64 rip, cs, rflags, rsp, ss;
+};
+
+#define TRAP_SYSCALL	0x100	/* vector value of a system-call frame */
+
+/* The six syscall arguments in the Linux x86-64 convention. */
+static __always_inline u64 regs_syscall_arg(const struct trap_frame *tf, int i)
+{
+	switch (i) {
+	case 0: return tf->rdi;
+	case 1: return tf->rsi;
+	case 2: return tf->rdx;
+	case 3: return tf->r10;
+	case 4: return tf->r8;
+	default: return tf->r9;
+	}
+}
+
+static __always_inline u64 regs_syscall_nr(const struct trap_frame *tf)
+{
+	return tf->error_code;
+}
+
+static __always_inline void regs_set_return(struct trap_frame *tf, long v)
+{
+	tf->rax = (u64)v;
+}
+
+static __always_inline u64 regs_ip(const struct trap_frame *tf)
+{
+	return tf->rip;
+}
+
+static __always_inline u64 regs_sp(const struct trap_frame *tf)
+{
+	return tf->rsp;
+}
+
+static __always_inline bool regs_user_mode(const struct trap_frame *tf)
+{
+	return (tf->cs & 3) == 3;
+}
+
+/*
+ * Per-thread user CPU state that the kernel keeps while the thread is
+ * switched out: TLS bases and the FPU/SSE/AVX registers (xsave area).
+ */
+struct arch_thread {
+	u64 fs_base;		/* arch_prctl(ARCH_SET_FS) */
+	u64 gs_base;		/* user GS base (ARCH_SET_GS) */
+	void *fpu;		/* xsave/fxsave area, NULL for kernel threads */
+};
+
+/* A user address space's page-table root (see <ferrite/pgtable.h>). */
+struct arch_mm {
+	phys_addr_t root;	/* PML4 physical address, for CR3 */
+	u64 *pml4;		/* the same through the direct map */
+};
+
 /* Callee-saved registers of a kernel thread that is switched out. */
 struct arch_context {
 	u64 rsp;

@@ -7,6 +7,7 @@
 #define ASM_X86_H
 
 #include <ferrite/compiler.h>
+#include <asm/arch_inline.h>
 
 static __always_inline void outb(u16 port, u8 v)
 {
@@ -150,18 +151,7 @@ static __always_inline void io_delay(void)
 #define CR4_SMEP	(1UL << 20)
 #define CR4_SMAP	(1UL << 21)
 
-/*
- * Registers saved on entry to a trap or interrupt, lowest address first.
- * arch/x86_64/entry.S builds it; its layout is fixed by that file.
- */
-struct trap_frame {
-	u64 r15, r14, r13, r12, r11, r10, r9, r8;
-	u64 rbp, rdi, rsi, rdx, rcx, rbx, rax;
-	u64 vector;
-	u64 error_code;		/* 0 when the CPU pushes none */
-	/* pushed by the CPU */
-	u64 rip, cs, rflags, rsp, ss;
-};
+/* struct trap_frame lives in asm/arch_inline.h: generic code sees it. */
 
 /* Interrupt vectors. 0-31 are exceptions. */
 #define IRQ_VECTOR_BASE		0x20	/* legacy IRQ n arrives at 0x20 + n */

@@ -31,6 +31,23 @@ static inline void arch_cpu_relax(void) { }
 static inline void arch_wait_for_interrupt(void) { }
 static inline u64 arch_cycles(void) { return 0; }
 
+struct trap_frame {
+	u64 r15, r14, r13, r12, r11, r10, r9, r8;
+	u64 rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	u64 vector, error_code;
+	u64 rip, cs, rflags, rsp, ss;
+};
+
+struct arch_thread {
+	u64 fs_base, gs_base;
+	void *fpu;
+};
+
+struct arch_mm {
+	phys_addr_t root;
+	u64 *pml4;
+};
+
 struct arch_context {
 	u64 rsp;
 };
