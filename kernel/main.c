@@ -6,10 +6,14 @@
 #include <ferrite/arch.h>
 #include <ferrite/boot.h>
 #include <ferrite/cmdline.h>
+#include <ferrite/devices.h>
+#include <ferrite/fs.h>
+#include <ferrite/initramfs.h>
 #include <ferrite/init.h>
 #include <ferrite/mm.h>
 #include <ferrite/printk.h>
 #include <ferrite/printk_ctl.h>
+#include <ferrite/process.h>
 #include <ferrite/sched.h>
 #include <ferrite/selftest.h>
 #include <ferrite/string.h>
@@ -54,31 +58,70 @@ static void parse_cmdline(void)
 }
 
 /*
- * What init will be: rdinit= (from the initramfs) or init=, as Linux
- * chooses. An empty value counts as not given.
+ * Init's arguments and environment, as Linux builds them: the words of
+ * the command line after "--" become argv[1..]; HOME and TERM are set.
  */
-static const char *init_path(void)
-{
-	const char *p = cmdline_get(&boot_cmdline, "rdinit");
+static const char *init_argv[CMDLINE_MAX_INIT_ARGS + 2];
+static const char *const init_envp[] = { "HOME=/", "TERM=linux", NULL };
 
-	if (!p || !p[0])
-		p = cmdline_get(&boot_cmdline, "init");
-	return p && p[0] ? p : "/init";
+static int try_init(const char *path)
+{
+	unsigned int n = 0;
+	int err;
+
+	init_argv[n++] = path;
+	for (unsigned int i = 0; i < boot_cmdline.nr_init_args; i++)
+		init_argv[n++] = boot_cmdline.init_args[i];
+	init_argv[n] = NULL;
+	err = process_start_init(path, init_argv, init_envp);
+	if (err)
+		pr_warn("ferrite: cannot run %s as init: error %d\n", path, err);
+	return err;
 }
 
+static void unpack_initrd(void)
+{
+	int err;
+
+	pr_info("ferrite: initrd at %#llx, %llu bytes\n",
+		(unsigned long long)boot_info.initrd_base,
+		(unsigned long long)boot_info.initrd_size);
+	err = initramfs_unpack(phys_to_virt(boot_info.initrd_base),
+			       boot_info.initrd_size);
+	if (err)
+		pr_err("ferrite: initramfs unpacking failed (error %d); keeping what unpacked\n",
+		       err);
+	/* The archive's pages go back to the allocator, as Linux frees them. */
+	free_reserved_range(boot_info.initrd_base, boot_info.initrd_size);
+}
+
+/*
+ * Start init like Linux: rdinit= (default /init) from the initramfs,
+ * then init= or the usual places. The boot thread's job ends here: init
+ * runs as pid 1 and the boot thread exits.
+ */
 static __noreturn void start_init(void)
 {
+	static const char *const fallbacks[] = {
+		"/sbin/init", "/etc/init", "/bin/init", "/bin/sh",
+	};
+	const char *rdinit = cmdline_get(&boot_cmdline, "rdinit");
+	const char *init = cmdline_get(&boot_cmdline, "init");
+
 	if (!boot_info.initrd_size) {
 		pr_emerg("ferrite: no initrd: nothing to run as init\n");
 		arch_poweroff();
 	}
-	pr_notice("ferrite: initrd at %#llx, %llu bytes\n",
-		  (unsigned long long)boot_info.initrd_base,
-		  (unsigned long long)boot_info.initrd_size);
-	/* Running user programs arrives with the process layer (issue 3). */
-	pr_emerg("ferrite: cannot run %s yet: user processes are not implemented\n",
-		 init_path());
-	arch_poweroff();
+	unpack_initrd();
+	devices_mount();
+	if (!try_init(rdinit && rdinit[0] ? rdinit : "/init"))
+		kthread_exit(0);
+	if (init && init[0] && !try_init(init))
+		kthread_exit(0);
+	for (unsigned int i = 0; i < ARRAY_SIZE(fallbacks); i++)
+		if (!try_init(fallbacks[i]))
+			kthread_exit(0);
+	panic("No working init found. Try passing init= option to kernel.");
 }
 
 __noreturn void kernel_main(void)
@@ -93,6 +136,8 @@ __noreturn void kernel_main(void)
 	arch_timer_start(CONFIG_HZ);
 	arch_irq_enable();
 	boot_stamp(BOOT_STAGE_SCHED);
+	vfs_init();
+	devices_init();
 	boot_stamp(BOOT_STAGE_READY);
 	boot_report();
 

@@ -9,6 +9,7 @@
 #include <ferrite/err.h>
 #include <ferrite/errno.h>
 #include <ferrite/printk.h>
+#include <ferrite/process.h>
 
 struct cpu boot_cpu;
 
@@ -107,6 +108,9 @@ void task_free(struct task *t)
 	unsigned long irq;
 
 	BUG_ON(t == current() || t->on_rq);
+	/* A user task's FPU area: freed only now that it can never run. */
+	if (!(t->flags & TF_KTHREAD))
+		arch_thread_free(t);
 	irq = spin_lock_irqsave(&task_list_lock);
 	list_del(&t->all_node);
 	tid_free_locked(t->tid);
@@ -141,6 +145,28 @@ struct task *task_lookup(int tid)
 	}
 	spin_unlock_irqrestore(&task_list_lock, irq);
 	return found;
+}
+
+void task_swap_tid(struct task *t, struct task *other)
+{
+	unsigned long irq = spin_lock_irqsave(&task_list_lock);
+	int tid = t->tid;
+
+	t->tid = other->tid;
+	other->tid = tid;
+	spin_unlock_irqrestore(&task_list_lock, irq);
+}
+
+u64 task_cpu_time_ns(struct task *t)
+{
+	struct cpu *c = t->cpu;
+	unsigned long irq = spin_lock_irqsave(&c->rq.lock);
+	u64 ns = t->sum_exec_ns;
+
+	if (c->curr == t)
+		ns += arch_clock_ns() - t->exec_start_ns;
+	spin_unlock_irqrestore(&c->rq.lock, irq);
+	return ns;
 }
 
 unsigned int nr_tasks(void)
@@ -199,6 +225,15 @@ bool wake_up_task(struct task *t)
 }
 
 /* --- context switch ----------------------------------------------------- */
+
+/* Charge the outgoing task's run time; the incoming one starts now. */
+static void switch_account(struct task *prev, struct task *next)
+{
+	u64 now = arch_clock_ns();
+
+	prev->sum_exec_ns += now - prev->exec_start_ns;
+	next->exec_start_ns = now;
+}
 
 enum sched_mode {
 	SCHED_SLEEP,	/* voluntary: stay queued only if still TASK_RUNNING */
@@ -259,6 +294,8 @@ static void __schedule(enum sched_mode mode)
 			c->reap = prev;
 		c->curr = next;
 		c->nr_switches++;
+		switch_account(prev, next);
+		arch_task_switch(prev, next);
 		arch_context_switch(&prev->ctx, &next->ctx);
 		/* We are prev again, switched back to by some other task. */
 		c = this_cpu();

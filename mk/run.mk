@@ -2,9 +2,14 @@
 # the serial console on this terminal (Ctrl-A X quits). MACHINE, MEM, ACCEL,
 # SMP, BOOT, APPEND and INITRD reach tools/qemu.sh through the environment:
 # make exports variables given on its command line to every recipe.
+# Without INITRD, the BusyBox shell image build/initramfs-run.cpio.gz
+# (mk/user.mk) is booted.
+
+RUN_INITRD = $(or $(INITRD),$(BUILD)/initramfs-run.cpio.gz)
 
 run:
 	@tools/deps.sh run
 	@$(MAKE) --no-print-directory kernel
 	@$(if $(filter fcboot,$(BOOT)),$(MAKE) --no-print-directory fcboot)
-	@BUILD="$(BUILD)" tools/qemu.sh interactive
+	@$(if $(INITRD),,$(MAKE) --no-print-directory $(BUILD)/initramfs-run.cpio.gz)
+	@BUILD="$(BUILD)" INITRD="$(RUN_INITRD)" tools/qemu.sh interactive

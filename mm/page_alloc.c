@@ -127,6 +127,25 @@ void buddy_add_free_range(pfn_t start, pfn_t end)
 	spin_unlock_irqrestore(&zone.lock, flags);
 }
 
+/*
+ * Give boot-reserved memory to the allocator once its contents are no
+ * longer needed (the initrd after unpacking). Only whole pages inside
+ * [base, base+len) are freed: a partial page at either end may hold
+ * something else. Pages not marked reserved are left alone (WARN).
+ */
+void free_reserved_range(phys_addr_t base, u64 len)
+{
+	pfn_t start = ALIGN_UP(base, PAGE_SIZE) >> PAGE_SHIFT;
+	pfn_t end = (base + len) >> PAGE_SHIFT;
+
+	if (base + len < base || end > max_pfn)
+		return;
+	for (pfn_t pfn = start; pfn < end; pfn++)
+		if (WARN_ON(pfn_to_page(pfn)->flags != PG_RESERVED))
+			return;
+	buddy_add_free_range(start, end);
+}
+
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
 	unsigned long flags;

@@ -10,8 +10,11 @@ mode=${1:-run}
 # gcc alone does not pull libc6-dev with --no-install-recommends; the host
 # unit tests need it (libasan/libubsan come with gcc itself).
 pkgs_build=(gcc libc6-dev make binutils python3 python3-kconfiglib)
-pkgs_run=("${pkgs_build[@]}" qemu-system-x86 cpio)
-pkgs_test=("${pkgs_run[@]}")
+# The user-space tests: musl-gcc for the test programs, Debian's static
+# BusyBox for the initramfs, dpkg-dev (dpkg-source) to unpack BusyBox's
+# source package for its test suite.
+pkgs_run=("${pkgs_build[@]}" qemu-system-x86 cpio busybox-static)
+pkgs_test=("${pkgs_run[@]}" musl-tools dpkg-dev)
 pkgs_bench=("${pkgs_test[@]}")
 
 case $mode in

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Ferrite's test runner (`make test`): builds, host unit tests, in-kernel
-self-tests and QEMU boot tests. One PASS/FAIL line per test, full logs in
+self-tests, QEMU boot tests and the user-space suite (tools/guest_tests.py). One PASS/FAIL line per test, full logs in
 build/test-logs/, and a last line "N passed, M failed" (exit 1 if M > 0)."""
 
 import concurrent.futures
@@ -173,6 +173,12 @@ def kernel_boot(proto="pvh", initrd_size=None):
             elif int(m.group(1)) != initrd_size:
                 problems.append("initrd size %s, expected %d"
                                 % (m.group(1), initrd_size))
+            if INIT_MESSAGE.decode().strip() not in out:
+                problems.append("/init from the initrd did not print its line")
+            if "ferrite: init exited with status 0" not in out:
+                problems.append("no 'ferrite: init exited with status 0'")
+            if "ferrite: powering off" not in out:
+                problems.append("no 'ferrite: powering off'")
         return problems
     return check
 
@@ -261,8 +267,34 @@ def report_selftests(b, kernel_ok):
            problems + tail(b.output, ["log: " + log_path(b.name)]))
 
 
+INIT_MESSAGE = b"ferrite-test-init: hello from pid 1\n"
+
+
+def tiny_init_elf():
+    """A minimal static x86-64 ELF: write(1, INIT_MESSAGE); exit_group(0).
+    Made here so the boot tests need no user-space toolchain."""
+    import struct
+    base, code_off = 0x400000, 64 + 56
+    code = bytearray()
+    code += b"\xbf\x01\x00\x00\x00"                 # mov edi, 1
+    lea_at = len(code)
+    code += b"\x48\x8d\x35\x00\x00\x00\x00"         # lea rsi, [rip+msg]
+    code += b"\xba" + struct.pack("<I", len(INIT_MESSAGE))  # mov edx, len
+    code += b"\xb8\x01\x00\x00\x00\x0f\x05"         # mov eax, 1; syscall
+    code += b"\x31\xff"                               # xor edi, edi
+    code += b"\xb8\xe7\x00\x00\x00\x0f\x05"         # mov eax, 231; syscall
+    disp = len(code) - (lea_at + 7)
+    code[lea_at + 3:lea_at + 7] = struct.pack("<i", disp)
+    code += INIT_MESSAGE
+    size = code_off + len(code)
+    ehdr = struct.pack("<4sBBBBB7xHHIQQQIHHHHHH", b"\x7fELF", 2, 1, 1, 0, 0,
+                       2, 62, 1, base + code_off, 64, 0, 0, 64, 56, 1, 0, 0, 0)
+    phdr = struct.pack("<IIQQQQQQ", 1, 5, 0, base, base, size, size, 0x1000)
+    return ehdr + phdr + bytes(code)
+
+
 def make_initrd(path):
-    """A small valid newc cpio (one file and the trailer); returns its size."""
+    """A small newc cpio whose /init is tiny_init_elf(); returns its size."""
     def entry(name, data, mode):
         name_b = name.encode() + b"\0"
         hdr = "070701" + "".join("%08X" % v for v in (
@@ -271,6 +303,7 @@ def make_initrd(path):
         blob += b"\0" * (-len(blob) % 4) + data
         return blob + b"\0" * (-len(blob) % 4)
     body = entry("hello.txt", b"hello from the ferrite test initrd\n", 0o100644)
+    body += entry("init", tiny_init_elf(), 0o100755)
     body += entry("TRAILER!!!", b"", 0)
     body += b"\0" * (-len(body) % 512)
     with open(path, "wb") as f:
@@ -370,6 +403,19 @@ def boot_figure(boots):
               % (ACCEL, m.group(1)), flush=True)
 
 
+def user_tests(kernel_ok):
+    """The user-space suite: on the host (must pass), then in the guest
+    booted with the test initramfs; BBTESTSUITE=1 adds BusyBox's suite."""
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    import guest_tests
+    if not build("initramfs", "build-user"):
+        return
+    guest_tests.run(report, LOGS, host_only=not kernel_ok,
+                    bbtestsuite=os.environ.get("BBTESTSUITE") == "1")
+    if not kernel_ok:
+        report("guest-run", False, ["kernel did not build"])
+
+
 def main():
     os.chdir(ROOT)
     os.makedirs(LOGS, exist_ok=True)
@@ -380,6 +426,7 @@ def main():
         fcboot_ok = build("fcboot", "build-fcboot")
         unit_tests()
         boot_figure(boot_tests(kernel_ok, fcboot_ok))
+        user_tests(kernel_ok)
     except Exception:  # a runner bug must still end in a failed count
         report("test-runner", False, traceback.format_exc().split("\n"))
     print("%d passed, %d failed" % (passed, failed), flush=True)

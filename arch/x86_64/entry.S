@@ -2,7 +2,9 @@
  * Interrupt and exception entry. One 16-byte stub per vector pushes a
  * zero error code where the CPU does not push one, then the vector, and
  * joins trap_common, which saves the registers as struct trap_frame
- * (asm/x86.h) and calls trap_dispatch(frame).
+ * (asm/arch_inline.h) and calls trap_dispatch(frame). From ring 3 the CPU
+ * took rsp0 from the TSS (the top of the task's kernel stack), so the frame
+ * is the task's user frame; GS is swapped on the way in and out.
  */
 #include <asm/boot_defs.h>
 
@@ -24,6 +26,10 @@ isr_stubs:
 	.endr
 
 trap_common:
+	testb $3, 24(%rsp)		/* frame->cs: came from ring 3? */
+	jz 1f
+	swapgs
+1:
 	pushq %rax
 	pushq %rbx
 	pushq %rcx
@@ -66,4 +72,8 @@ trap_common:
 	popq %rbx
 	popq %rax
 	addq $16, %rsp			/* vector and error code */
+	testb $3, 8(%rsp)		/* going back to ring 3? */
+	jz 2f
+	swapgs
+2:
 	iretq

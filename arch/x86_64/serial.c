@@ -1,11 +1,13 @@
 /*
  * 16550 UART console on the legacy COM ports. Output is polled: the
  * console must work from the first line of C through a panic, with
- * interrupts off and no allocator. Input arrives with the tty layer.
+ * interrupts off and no allocator. Input comes by interrupt and goes to
+ * the tty layer (serial_set_rx_handler).
  */
 #include <ferrite/printk.h>
 #include <ferrite/errno.h>
 #include <asm/x86.h>
+#include <ferrite/tty.h>
 #include <asm/platform_serial.h>
 
 #define UART_DATA	0	/* DLAB=0: transmit/receive */
@@ -16,7 +18,11 @@
 #define UART_LCR	3
 #define UART_MCR	4
 #define UART_LSR	5
+#define LSR_DR		0x01	/* receive data ready */
 #define LSR_THRE	0x20	/* transmit holding register empty */
+#define IER_RDI		0x01	/* interrupt on received data */
+#define MCR_DTR_RTS	0x03
+#define MCR_OUT2	0x08	/* gates the IRQ line on PC boards */
 #define LCR_DLAB	0x80
 #define LCR_8N1		0x03
 
@@ -96,4 +102,72 @@ int serial_select(unsigned int index)
 	uart_setup(com_ports[index]);
 	WRITE_ONCE(uart_base, com_ports[index]);
 	return 0;
+}
+
+/*
+ * Raw output for the tty (the line discipline did its own newline
+ * processing). Interrupts are off so a printk from an interrupt cannot
+ * interleave with a half-written chunk or race on fifo_room.
+ */
+void serial_tx(const u8 *buf, size_t len)
+{
+	u16 base = READ_ONCE(uart_base);
+
+	if (!base)
+		return;
+	while (len) {
+		size_t n = MIN(len, (size_t)64);
+		unsigned long flags = arch_irq_save();
+
+		for (size_t i = 0; i < n; i++)
+			uart_putc(base, (char)buf[i]);
+		arch_irq_restore(flags);
+		buf += n;
+		len -= n;
+	}
+}
+
+/* [I] once the interrupt is enabled. */
+static void (*rx_handler)(u8 byte);
+
+/* Drain the receive FIFO; bounded in case the device is stuck. */
+static void serial_interrupt(struct trap_frame *tf, void *data)
+{
+	u16 base = READ_ONCE(uart_base);
+
+	for (int n = 0; base && n < 256 && (inb(base + UART_LSR) & LSR_DR); n++) {
+		u8 c = inb(base + UART_DATA);
+
+		if (rx_handler)
+			rx_handler(c);
+	}
+	lapic_eoi();
+}
+
+void serial_set_rx_handler(void (*fn)(u8 byte))
+{
+	u16 base = READ_ONCE(uart_base);
+	/* COM1 and COM3 share IRQ 4, COM2 and COM4 IRQ 3. */
+	unsigned int irq = (base == 0x3f8 || base == 0x3e8) ? 4 : 3;
+	u8 vector = (u8)(IRQ_VECTOR_BASE + irq);
+	int err;
+
+	if (!base)
+		return;
+	rx_handler = fn;
+	err = x86_set_irq_handler(vector, serial_interrupt, NULL);
+	if (!err) {
+		err = ioapic_route(irq, vector, false, false);
+		if (err)
+			x86_set_irq_handler(vector, NULL, NULL);
+	}
+	if (err) {
+		pr_err("serial: no receive interrupt (irq %u): %d\n", irq, err);
+		return;
+	}
+	outb(base + UART_MCR, MCR_DTR_RTS | MCR_OUT2);
+	outb(base + UART_IER, IER_RDI);
+	/* Bytes typed before now would not raise a new interrupt. */
+	while (inb(base + UART_LSR) & LSR_DR)
+		fn(inb(base + UART_DATA));
 }

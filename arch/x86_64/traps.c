@@ -1,8 +1,12 @@
 /*
  * The IDT, exception reporting and interrupt dispatch. Exceptions in the
  * kernel print the registers, the faulting address and a symbolized
- * backtrace, then panic. Device interrupts go to handlers registered with
- * x86_set_irq_handler(); on the way out the scheduler may preempt.
+ * backtrace, then panic, unless a user-copy routine faulted (then the page
+ * may be supplied by mm_handle_fault, or the copy fails with -EFAULT).
+ * Exceptions in user mode resolve page faults or end the program with the
+ * signal Linux would send. Device interrupts go to handlers registered
+ * with x86_set_irq_handler(); on the way out the scheduler may preempt,
+ * and returns to user mode do the exit work first.
  */
 #include <ferrite/printk.h>
 #include <ferrite/printk_ctl.h>
@@ -10,6 +14,9 @@
 #include <ferrite/ksyms.h>
 #include <ferrite/sched.h>
 #include <ferrite/mm.h>
+#include <ferrite/process.h>
+#include <ferrite/vm.h>
+#include <asm/user.h>
 #include <asm/x86.h>
 #include <asm/setup.h>
 #include <asm/traps.h>
@@ -27,6 +34,29 @@ struct idt_gate {
 _Static_assert(sizeof(struct idt_gate) == 16, "IDT gate layout");
 
 #define GATE_INTERRUPT	0x8e	/* present, DPL 0, 64-bit interrupt gate */
+#define GATE_DPL3	0x60	/* also reachable by int/int3 from ring 3 */
+
+/* Linux's signal numbers, for faults that end a user program. */
+#define SIGTRAP		5
+#define SIGBUS		7
+#define SIGFPE		8
+#define SIGKILL		9
+#define SIGSEGV		11
+#define SIGILL		4
+
+#define X86_TRAP_OF	4
+#define X86_TRAP_BR	5
+#define X86_TRAP_NM	7
+#define X86_TRAP_TS	10
+#define X86_TRAP_NP	11
+#define X86_TRAP_SS	12
+#define X86_TRAP_MF	16
+#define X86_TRAP_AC	17
+#define X86_TRAP_XM	19
+
+#define PF_ERR_PRESENT	0x1
+#define PF_ERR_WRITE	0x2
+#define PF_ERR_FETCH	0x10
 
 extern char isr_stubs[];	/* entry.S: 256 stubs, 16 bytes apart */
 
@@ -64,7 +94,11 @@ void idt_init(void)
 	idt_set(X86_TRAP_DF, IST_DOUBLE_FAULT);
 	idt_set(X86_TRAP_NMI, IST_NMI);
 	idt_set(X86_TRAP_MC, IST_MACHINE_CHECK);
+	/* int3 from user mode must reach #BP (SIGTRAP), not #GP, as on Linux. */
+	idt[X86_TRAP_BP].type_attr |= GATE_DPL3;
 	__asm__ __volatile__("lidt %0" : : "m"(d));
+	/* The other entry from user mode, SYSCALL, and what it relies on. */
+	x86_user_init();
 }
 
 int x86_set_irq_handler(u8 vector, irq_handler_t fn, void *data)
@@ -203,19 +237,50 @@ static __noreturn void kernel_exception(struct trap_frame *tf)
 	panic_no_trace("Fatal exception");
 }
 
-/* Resume at a registered fixup if @tf faulted in a user-copy routine. */
-static bool fixup_exception(struct trap_frame *tf)
+static const struct exception_entry *search_exception_table(u64 rip)
 {
 	extern const struct exception_entry __ex_table_start[], __ex_table_end[];
 
 	for (const struct exception_entry *e = __ex_table_start;
 	     e < __ex_table_end; e++) {
-		if (e->insn == tf->rip) {
-			tf->rip = e->fixup;
-			return true;
-		}
+		if (e->insn == rip)
+			return e;
 	}
-	return false;
+	return NULL;
+}
+
+/* Resume at a registered fixup if @tf faulted in a user-copy routine. */
+static bool fixup_exception(struct trap_frame *tf)
+{
+	const struct exception_entry *e = search_exception_table(tf->rip);
+
+	if (!e)
+		return false;
+	tf->rip = e->fixup;
+	return true;
+}
+
+/*
+ * A user-copy routine touched a user page that is not there yet (demand
+ * paging) or is copy-on-write: let mm/ supply it and retry. Only the copy
+ * routines may touch user memory, and only where they may sleep
+ * (interrupts were on, no preemption-disabled section); anything else
+ * goes to the fixup or the oops.
+ */
+static bool kernel_user_fault(struct trap_frame *tf, u64 addr)
+{
+	struct process *p = current_process();
+	int err;
+
+	if (addr >= USER_TOP || !p || !p->mm || !search_exception_table(tf->rip))
+		return false;
+	if (!(tf->rflags & X86_EFLAGS_IF) || this_cpu()->preempt_count)
+		return false;
+	arch_irq_enable();
+	err = mm_handle_fault(p->mm, addr,
+			      (tf->error_code & PF_ERR_WRITE) ? FAULT_WRITE : 0);
+	arch_irq_disable();
+	return err == 0;
 }
 
 static void handle_exception(struct trap_frame *tf)
@@ -225,6 +290,11 @@ static void handle_exception(struct trap_frame *tf)
 		pr_warn("NMI received, ignored\n");
 		return;
 	case X86_TRAP_PF:
+		if (kernel_user_fault(tf, read_cr2()))
+			return;
+		if (fixup_exception(tf))
+			return;
+		break;
 	case X86_TRAP_GP:
 		if (fixup_exception(tf))
 			return;
@@ -233,16 +303,118 @@ static void handle_exception(struct trap_frame *tf)
 	kernel_exception(tf);
 }
 
-void trap_dispatch(struct trap_frame *tf);
-void trap_dispatch(struct trap_frame *tf)
+/* The signal Linux sends for exception @v in user mode, and its name. */
+static int user_exception_signal(unsigned int v, const char **why)
+{
+	switch (v) {
+	case X86_TRAP_DE:
+		*why = "divide error";
+		return SIGFPE;
+	case X86_TRAP_DB:
+		*why = "debug trap";
+		return SIGTRAP;
+	case X86_TRAP_BP:
+		*why = "int3";
+		return SIGTRAP;
+	case X86_TRAP_UD:
+		*why = "invalid opcode";
+		return SIGILL;
+	case X86_TRAP_NP:
+		*why = "segment not present";
+		return SIGBUS;
+	case X86_TRAP_SS:
+		*why = "stack segment";
+		return SIGBUS;
+	case X86_TRAP_AC:
+		*why = "alignment check";
+		return SIGBUS;
+	case X86_TRAP_MF:
+		*why = "x87 floating point error";
+		return SIGFPE;
+	case X86_TRAP_XM:
+		*why = "SIMD floating point error";
+		return SIGFPE;
+	case X86_TRAP_GP:
+		*why = "general protection fault";
+		return SIGSEGV;
+	default:
+		*why = v < 32 && exception_names[v] ? exception_names[v] : "trap";
+		return SIGSEGV;
+	}
+}
+
+static int user_page_fault(struct process *p, u64 addr, u64 ec,
+			   const char **why)
+{
+	unsigned int flags = FAULT_USER;
+	int err;
+
+	if (ec & PF_ERR_WRITE)
+		flags |= FAULT_WRITE;
+	if (ec & PF_ERR_FETCH)
+		flags |= FAULT_EXEC;
+	err = p->mm ? mm_handle_fault(p->mm, addr, flags) : -EFAULT;
+	switch (err) {
+	case 0:
+		return 0;
+	case -EFAULT:
+		*why = "segfault";
+		return SIGSEGV;
+	case -ENOMEM:
+		*why = "out of memory";	/* Linux's OOM killer: SIGKILL */
+		return SIGKILL;
+	default:
+		*why = "bus error";
+		return SIGBUS;
+	}
+}
+
+/*
+ * An exception in ring 3. Interrupts go back on (the program ran with
+ * them on, and resolving a fault may sleep); a fault that cannot be
+ * resolved ends the program. There are no signal handlers yet.
+ */
+static void user_exception(struct trap_frame *tf)
 {
 	unsigned int v = (unsigned int)tf->vector;
-	irq_handler_t fn;
+	u64 addr = v == X86_TRAP_PF ? read_cr2() : 0;
+	struct process *p;
+	const char *why;
+	int sig;
 
-	if (v < 32) {
-		handle_exception(tf);
+	if (v == X86_TRAP_DF || v == X86_TRAP_MC)
+		kernel_exception(tf);
+	arch_irq_enable();
+	p = current_process();
+	if (!p) {
+		/* Only self-tests run user code without a process. */
+		if (!x86_user_test_trap(tf)) {
+			arch_irq_disable();
+			kernel_exception(tf);
+		}
+		arch_irq_disable();
 		return;
 	}
+	if (v == X86_TRAP_PF) {
+		sig = user_page_fault(p, addr, tf->error_code, &why);
+		if (!sig) {
+			arch_irq_disable();
+			return;
+		}
+	} else {
+		sig = user_exception_signal(v, &why);
+		/* Linux reports the faulting ip for these, 0 for #GP. */
+		if (sig == SIGFPE || sig == SIGILL || sig == SIGTRAP)
+			addr = tf->rip;
+	}
+	process_fatal_fault(sig, why, addr);
+}
+
+void trap_dispatch(struct trap_frame *tf);
+static void dispatch_irq(struct trap_frame *tf, unsigned int v)
+{
+	irq_handler_t fn;
+
 	if (v == VECTOR_SPURIOUS)
 		return;		/* no EOI for the spurious vector */
 	fn = READ_ONCE(irq_table[v].fn);
@@ -250,9 +422,33 @@ void trap_dispatch(struct trap_frame *tf)
 		fn(tf, irq_table[v].data);
 	else
 		pr_warn("unexpected interrupt on vector %u\n", v);
-	/* Preempt only code that ran with interrupts enabled. */
-	if (tf->rflags & X86_EFLAGS_IF)
-		sched_irq_exit();
+}
+
+void trap_dispatch(struct trap_frame *tf)
+{
+	unsigned int v = (unsigned int)tf->vector;
+
+	if (!regs_user_mode(tf)) {
+		if (v < 32)
+			handle_exception(tf);
+		else
+			dispatch_irq(tf, v);
+		/* Preempt only code that ran with interrupts enabled. */
+		if (v >= 32 && (tf->rflags & X86_EFLAGS_IF))
+			sched_irq_exit();
+		return;
+	}
+	if (v == X86_TRAP_NMI) {
+		/* On the NMI stack: no scheduling from here. */
+		pr_warn("NMI received, ignored\n");
+		return;
+	}
+	if (v < 32)
+		user_exception(tf);
+	else
+		dispatch_irq(tf, v);
+	exit_to_user_mode(tf);
+	x86_prepare_user_return(tf);
 }
 
 extern char thread_trampoline[];
@@ -260,7 +456,9 @@ extern char thread_trampoline[];
 void arch_context_init(struct arch_context *ctx, void *stack_top,
 		       void (*fn)(void *), void *arg)
 {
-	u64 *sp = (u64 *)ALIGN_DOWN((uintptr_t)stack_top, 16);
+	/* The top of every kernel stack is the user frame (task_user_regs). */
+	u64 *sp = (u64 *)(ALIGN_DOWN((uintptr_t)stack_top, 16) -
+			  USER_FRAME_RESERVE);
 
 	/*
 	 * Layout popped by arch_context_switch: r15 r14 r13 r12 rbx rbp, then

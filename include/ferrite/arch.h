@@ -81,6 +81,52 @@ void arch_platform_init(void);		/* firmware tables, interrupts, clocks */
 int arch_probe_write_u8(void *p, u8 v);
 int arch_probe_read_u8(const void *p, u8 *out);
 
+/*
+ * User mode (arch/x86_64/user.c, fpu.c; docs/user-mode.md). Every task's
+ * kernel stack keeps its top for the user register frame; an entry from
+ * user mode saves the registers there.
+ */
+struct task;
+struct trap_frame *task_user_regs(struct task *t);	/* not the boot task */
+struct trap_frame *current_user_regs(void);
+
+/* Scheduler hook, interrupts off, right before arch_context_switch(). */
+void arch_task_switch(struct task *prev, struct task *next);
+
+/*
+ * User thread state: allocate t->arch.fpu as a copy of @parent's state
+ * (a clean one when @parent is NULL or has none) and copy its FS/GS
+ * bases. 0 or -ENOMEM. arch_thread_free() releases it.
+ */
+int arch_thread_init(struct task *t, const struct task *parent);
+void arch_thread_free(struct task *t);
+/* exec: clean FPU state (needs arch_thread_init first), FS/GS base 0. */
+void arch_thread_exec_reset(struct task *t);
+u64 arch_elf_hwcap(void);		/* AT_HWCAP */
+const char *arch_elf_platform(void);	/* AT_PLATFORM */
+
+/*
+ * fork/clone: @child's user frame becomes a copy of @parent_regs with the
+ * return value 0, the stack @new_sp unless 0, and FS base @tls if
+ * @set_tls; its first switch runs sched_finish_switch() and returns to
+ * user mode. Call after arch_thread_init(child, parent). 0 or -EPERM
+ * (@tls not a user address).
+ */
+int arch_task_fork(struct task *child, const struct trap_frame *parent_regs,
+		   uintptr_t new_sp, bool set_tls, uintptr_t tls);
+/* exec: registers zeroed as Linux's start_thread, user CS/SS, IF set. */
+void arch_exec_set_regs(struct trap_frame *regs, uintptr_t ip, uintptr_t sp);
+/* Enter user mode through current_user_regs() (init's first entry). */
+__noreturn void arch_return_to_user(void);
+
+/*
+ * Implemented by kernel/: the work due before any return to user mode
+ * (reschedule, later signals). Called with interrupts off; may enable
+ * them to do the work; returns with them off and nothing left pending.
+ * arch/x86_64/user.c has a weak default that only reschedules.
+ */
+void exit_to_user_mode(struct trap_frame *regs);
+
 /* Debugging. */
 void arch_dump_stack(void);		/* symbolized backtrace of the caller */
 __noreturn void arch_halt_forever(void);

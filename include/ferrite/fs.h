@@ -14,6 +14,8 @@
 #ifndef FERRITE_FS_H
 #define FERRITE_FS_H
 
+#include <ferrite/err.h>
+#include <ferrite/errno.h>
 #include <ferrite/list.h>
 #include <ferrite/mutex.h>
 #include <ferrite/spinlock.h>
@@ -24,6 +26,7 @@ struct vm_object;
 struct super_block;
 struct file;
 struct poll_table;
+struct pipe;
 
 typedef u32 umode_t;
 typedef u64 dev_t;	/* encoded with MKDEV; Linux's new_encode_dev on output */
@@ -55,6 +58,8 @@ struct inode {
 	struct super_block *sb;			/* [I] */
 	struct vm_object *data;			/* [il] regular files: pages */
 	void *private;				/* [I] filesystem's own */
+	struct pipe *pipe;			/* [il] FIFOs: made at first open */
+	u32 fifo_users;				/* [il] open FIFO files */
 };
 
 #define DENTRY_INLINE_NAME	32
@@ -70,6 +75,7 @@ struct dentry {
 	u32 refcount;				/* [a] */
 	unsigned int flags;			/* [dc] DENTRY_* */
 	struct super_block *sb;			/* [I] */
+	u64 seq;				/* [dc] grows along children: readdir cursor */
 };
 
 #define DENTRY_MOUNTED	0x1	/* a mount sits on this dentry */
@@ -84,6 +90,7 @@ struct mount {
 	unsigned long flags;			/* MS_RDONLY, MS_NOSUID, ... */
 	char *source;				/* [I] for /proc/mounts */
 	u32 refcount;				/* [a] open files and cwds inside */
+	bool detached;				/* [mount_lock] off the tree */
 };
 
 struct path {
@@ -99,6 +106,8 @@ struct kstatfs {
 struct super_operations {
 	int (*statfs)(struct super_block *sb, struct kstatfs *st);
 	void (*put_super)(struct super_block *sb);
+	/* The last reference to @i is gone: free the filesystem's part. */
+	void (*evict_inode)(struct inode *i);
 };
 
 struct super_block {
@@ -256,6 +265,8 @@ struct dentry *dentry_get(struct dentry *d);
 void dentry_put(struct dentry *d);
 /* Attach @inode (its reference moves to the dentry) to a negative dentry. */
 void d_instantiate(struct dentry *d, struct inode *inode);
+/* Rename in the tree: @d moves under @parent as @name. 0 or -ENOMEM. */
+int d_move(struct dentry *d, struct dentry *parent, const char *name, u32 len);
 void path_get(const struct path *p);
 void path_put(const struct path *p);
 
@@ -317,6 +328,7 @@ void inode_fill_stat(const struct inode *i, struct linux_stat *st);
 /* ---- filesystems, mounts, devices --------------------------------- */
 
 int register_filesystem(struct file_system_type *fs);
+struct file_system_type *get_fs_type(const char *name);	/* or NULL */
 struct super_block *sb_alloc(struct file_system_type *type, u64 magic);
 int do_mount(const char *source, const char *target, const char *fstype,
 	     unsigned long flags, const char *data);
@@ -328,5 +340,106 @@ int chrdev_register(u32 major, u32 minor, u32 count, const char *name,
 const struct file_operations *chrdev_lookup(dev_t dev);
 
 struct timespec64 current_time(void);	/* the wall clock for timestamps */
+
+/* ---- additions (vfs helper, issue 3) ------------------------------------ */
+
+extern spinlock_t mount_lock;
+
+/* The fd table / fs context of the caller (the kernel's when no process). */
+struct files *current_files(void);
+struct fs_context *current_fs(void);
+unsigned int current_nofile_limit(void);	/* RLIMIT_NOFILE soft limit */
+u32 current_fsuid(void);
+u32 current_fsgid(void);
+u32 current_umask(void);
+
+/*
+ * Two-step install, so a syscall can fail after choosing fds without
+ * closing anything (pipe2): reserve, copy the numbers out, then install
+ * (which takes over the caller's file reference) or unreserve.
+ */
+int fd_reserve(unsigned int flags, int min_fd);	/* fd or -EMFILE/-ENOMEM */
+void fd_install(int fd, struct file *f);
+void fd_unreserve(int fd);
+int fd_get_cloexec(int fd);			/* 0/1 or -EBADF */
+int fd_set_cloexec(int fd, bool on);
+/* dup2/dup3: install @f (reference taken) at @newfd, closing what was there. */
+int fd_replace(int newfd, struct file *f, unsigned int flags);
+int fd_close_range(unsigned int first, unsigned int last, unsigned int flags);
+
+/* Permission bits for inode_permission. */
+#define MAY_EXEC	0x1
+#define MAY_WRITE	0x2
+#define MAY_READ	0x4
+/* 0 or -EACCES for the caller's credentials (root passes r/w always; x
+ * needs some x bit on non-directories, as on Linux). */
+int inode_permission(const struct inode *i, int mask);
+
+/* Path walk helpers for the syscalls (dirfd-relative, kernel strings). */
+/*
+ * Resolve everything but the last component of @name: @parent gets the
+ * directory (referenced), @last (NAME_MAX + 1 bytes) the final component
+ * NUL-terminated (length in *@last_len; 0 for "/"; "." and ".." are
+ * passed through for the caller to refuse), and *@trailing_slash whether
+ * the name ended in '/'.
+ */
+int path_parent_at(int dirfd, const char *name, unsigned int flags,
+		   struct path *parent, char *last, u32 *last_len,
+		   bool *trailing_slash);
+/* The child dentry of a directory (maybe negative), referenced. Caller
+ * holds dir->inode->lock. */
+struct dentry *d_lookup_locked(struct dentry *dir, const char *name, u32 len);
+bool path_is_dir(const struct path *p);
+bool d_unlinked(const struct dentry *d);
+/* Replace dentry after following mounts (for lookups of existing names). */
+void path_follow_mounts(struct path *p);
+
+/* Operations behind the syscalls (kernel strings, dirfd-relative). */
+int vfs_open_at(int dirfd, const char *name, int flags, umode_t mode,
+		struct file **out);
+int vfs_mkdir_at(int dirfd, const char *name, umode_t mode);
+int vfs_mknod_at(int dirfd, const char *name, umode_t mode, dev_t dev);
+int vfs_unlink_at(int dirfd, const char *name, bool rmdir);
+int vfs_rename_at(int olddfd, const char *oldname, int newdfd,
+		  const char *newname, unsigned int flags);
+int vfs_link_at(int olddfd, const char *oldname, int newdfd,
+		const char *newname, unsigned int flags);
+int vfs_symlink_at(const char *target, int dirfd, const char *name);
+ssize_t vfs_readlink_at(int dirfd, const char *name, char *buf, size_t len);
+int vfs_setattr(struct dentry *d, struct iattr *attr);
+int vfs_truncate(const struct path *p, u64 size);
+ssize_t vfs_read(struct file *f, struct iov_iter *to, u64 *pos);
+ssize_t vfs_write(struct file *f, struct iov_iter *from, u64 *pos);
+s64 vfs_llseek(struct file *f, s64 off, int whence);
+s64 generic_file_llseek(struct file *f, s64 off, int whence);
+int vfs_statfs(const struct path *p, struct kstatfs *st);
+int do_umount(const char *target, int flags);
+/* Append to @buf (size @len) the /proc/mounts text; returns the length it
+ * needs (like snprintf), so a caller can retry with a larger buffer. */
+int mounts_show(char *buf, size_t len);
+/* Open files for an existing inode at @path with O_* @flags; referenced. */
+struct file *vfs_open_path(const struct path *path, int flags);
+
+/* Pipes (fs/pipe.c). */
+#define PIPE_SIZE	(16 * PAGE_SIZE)	/* 64 KiB ring */
+int pipe_create(struct file **rd, struct file **wr, int flags);
+extern const struct file_operations fifo_fops;
+void pipe_release_inode(struct inode *i);	/* drop an inode's FIFO pipe */
+/*
+ * SIGPIPE hook: called when a write finds no readers, just before
+ * -EPIPE is returned. Signals arrive in the next issue; until then this
+ * does nothing (see fs/pipe.c).
+ */
+void pipe_send_sigpipe(void);
+
+/* tmpfs (fs/tmpfs). */
+#define TMPFS_MAGIC	0x01021994
+extern struct file_system_type tmpfs_fs_type;
+
+/* The kernel-side view of an open directory, a file's pathname, etc. */
+static inline struct inode *file_inode(const struct file *f)
+{
+	return f->inode;
+}
 
 #endif

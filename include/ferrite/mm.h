@@ -71,6 +71,8 @@ void free_pages(struct page *p, unsigned int order);
 void *get_free_pages(gfp_t gfp, unsigned int order);	/* direct-map address */
 void free_pages_addr(void *va, unsigned int order);
 u64 nr_free_pages(void);
+/* Hand boot-reserved pages (e.g. the unpacked initrd) to the allocator. */
+void free_reserved_range(phys_addr_t base, u64 len);
 u64 nr_total_pages(void);
 
 /* Boot-time allocator (mm/memblock.c), usable before the buddy exists. */

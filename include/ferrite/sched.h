@@ -72,7 +72,12 @@ struct task {
 	size_t robust_list_len;		/* [self] */
 	uintptr_t rseq_area;		/* [self] registered struct rseq */
 	u32 rseq_len;			/* [self] */
+	u32 rseq_sig;			/* [self] abort signature (added, issue 3) */
 	struct arch_thread arch;	/* [self] FS/GS base, FPU state */
+
+	/* CPU time (added for processes, issue 3). */
+	u64 sum_exec_ns;		/* [rq] run time before the last switch-in */
+	u64 exec_start_ns;		/* [rq] arch_clock_ns() at the last switch-in */
 };
 
 /*
@@ -225,7 +230,16 @@ __noreturn void kthread_exit(int code);
 /* Wait for @t to exit, drop the caller's reference, return its code. */
 int kthread_join(struct task *t);
 
-/* Used by kthread.c and sched.c only. */
+/* CPU time @t has used, including the current run if it is running. */
+u64 task_cpu_time_ns(struct task *t);
+/*
+ * Give @t the tid of @other and @other the tid of @t (both live), under
+ * the tid lock. Only process_start_init uses it: init must be pid 1, which
+ * the boot context holds until then.
+ */
+void task_swap_tid(struct task *t, struct task *other);
+
+/* Used by kthread.c and sched.c only (and the process code). */
 struct task *task_alloc(const char *name, unsigned int flags);
 void task_free(struct task *t);
 void sched_start_task(struct task *t);

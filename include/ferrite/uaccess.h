@@ -49,7 +49,10 @@ int clear_user(user_addr_t dst, size_t len);
  */
 long strncpy_from_user(char *dst, user_addr_t src, size_t max);
 
-/* Length of a user string including its NUL, up to @max; 0 on fault. */
+/*
+ * Length of a user string including its NUL; a value above @max when the
+ * first @max bytes hold no NUL (as Linux); 0 on a fault or @max == 0.
+ */
 size_t strnlen_user(user_addr_t src, size_t max);
 
 /* Fixed-size helpers: get_user(&kernel_var, uaddr) / put_user(val, uaddr). */

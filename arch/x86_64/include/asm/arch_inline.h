@@ -135,10 +135,14 @@ static __always_inline bool regs_user_mode(const struct trap_frame *tf)
  * Per-thread user CPU state that the kernel keeps while the thread is
  * switched out: TLS bases and the FPU/SSE/AVX registers (xsave area).
  */
+struct arch_mm;
+
 struct arch_thread {
 	u64 fs_base;		/* arch_prctl(ARCH_SET_FS) */
 	u64 gs_base;		/* user GS base (ARCH_SET_GS) */
 	void *fpu;		/* xsave/fxsave area, NULL for kernel threads */
+	/* A kernel thread running user code without a process (self-tests). */
+	struct arch_mm *borrowed_mm;
 };
 
 /* A user address space's page-table root (see <ferrite/pgtable.h>). */

@@ -1,0 +1,495 @@
+/*
+ * The proc filesystem: inodes made on lookup from fixed tables (this
+ * file: /proc and the system-wide files) and from the process list
+ * (pid.c). File contents are generated whole at each read, in Linux's
+ * formats, which tools such as BusyBox's ps, free and mount parse.
+ */
+#include <ferrite/arch.h>
+#include <ferrite/boot.h>
+#include <ferrite/init.h>
+#include <ferrite/mm.h>
+#include <ferrite/printk.h>
+#include <ferrite/procfs.h>
+#include <ferrite/procfs_hooks.h>
+#include <ferrite/sched.h>
+#include <ferrite/string.h>
+#include <ferrite/timer.h>
+#include "internal.h"
+
+#define PROC_TEXT_MAX	(1 << 20)	/* largest file we generate */
+
+void seq_printf(struct seqbuf *s, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(s->len < s->size ? s->buf + s->len : NULL,
+		      s->len < s->size ? s->size - s->len : 0, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		s->len += (size_t)n;
+}
+
+void seq_write(struct seqbuf *s, const void *data, size_t len)
+{
+	if (s->len < s->size)
+		memcpy(s->buf + s->len, data, MIN(len, s->size - s->len));
+	s->len += len;
+}
+
+/* ---- system-wide files ----------------------------------------------------- */
+
+static void meminfo_line(struct seqbuf *s, const char *name, u64 pages)
+{
+	char label[24];
+
+	snprintf(label, sizeof(label), "%s:", name);
+	seq_printf(s, "%-16s%8llu kB\n", label,
+		   (unsigned long long)(pages << (PAGE_SHIFT - 10)));
+}
+
+static int show_meminfo(struct proc_inode *pi, struct seqbuf *s)
+{
+	u64 total = nr_total_pages(), free = nr_free_pages();
+	static const char *const zero[] = {
+		"Buffers", "Cached", "SwapCached", "Active", "Inactive",
+		"SwapTotal", "SwapFree", "Dirty", "Writeback", "AnonPages",
+		"Mapped", "Shmem", "SReclaimable",
+	};
+
+	meminfo_line(s, "MemTotal", total);
+	meminfo_line(s, "MemFree", free);
+	/* Nothing is reclaimable yet: what is free is what is available. */
+	meminfo_line(s, "MemAvailable", free);
+	for (unsigned int i = 0; i < ARRAY_SIZE(zero); i++)
+		meminfo_line(s, zero[i], 0);
+	return 0;
+}
+
+static void show_centis(struct seqbuf *s, u64 ns, const char *end)
+{
+	u64 cs = ns / (NSEC_PER_SEC / 100);
+
+	seq_printf(s, "%llu.%02llu%s", (unsigned long long)(cs / 100),
+		   (unsigned long long)(cs % 100), end);
+}
+
+static int show_uptime(struct proc_inode *pi, struct seqbuf *s)
+{
+	/* Idle time is not accounted yet: it reads as zero. */
+	show_centis(s, arch_clock_ns(), " ");
+	show_centis(s, 0, "\n");
+	return 0;
+}
+
+static int show_version(struct proc_inode *pi, struct seqbuf *s)
+{
+	seq_printf(s, "Linux version 6.1.0-ferrite (ferrite@" FERRITE_VERSION
+		   ") (gcc) #1 SMP PREEMPT Ferrite\n");
+	return 0;
+}
+
+static int show_cmdline(struct proc_inode *pi, struct seqbuf *s)
+{
+	seq_printf(s, "%s\n", boot_info.cmdline);
+	return 0;
+}
+
+static int show_filesystems(struct proc_inode *pi, struct seqbuf *s)
+{
+	static const char *const names[] = {
+		"sysfs", "tmpfs", "devtmpfs", "proc", "pipefs", "ramfs",
+	};
+
+	/* All of ours are memory filesystems: "nodev", as Linux marks them. */
+	for (unsigned int i = 0; i < ARRAY_SIZE(names); i++)
+		if (get_fs_type(names[i]))
+			seq_printf(s, "nodev\t%s\n", names[i]);
+	return 0;
+}
+
+static int show_mounts(struct proc_inode *pi, struct seqbuf *s)
+{
+	int n = mounts_show(s->len < s->size ? s->buf + s->len : NULL,
+			    s->len < s->size ? s->size - s->len : 0);
+
+	if (n < 0)
+		return n;
+	s->len += (size_t)n;
+	return 0;
+}
+
+static int show_cpuinfo(struct proc_inode *pi, struct seqbuf *s)
+{
+	int n = arch_cpuinfo_show(s->len < s->size ? s->buf + s->len : NULL,
+				  s->len < s->size ? s->size - s->len : 0);
+
+	if (n < 0)
+		return n;
+	s->len += (size_t)n;
+	return 0;
+}
+
+static int show_pid_max(struct proc_inode *pi, struct seqbuf *s)
+{
+	seq_printf(s, "%d\n", PID_MAX);
+	return 0;
+}
+
+static int show_loadavg(struct proc_inode *pi, struct seqbuf *s)
+{
+	/* No load average is computed yet; the task count is real. */
+	seq_printf(s, "0.00 0.00 0.00 1/%u 0\n", nr_tasks());
+	return 0;
+}
+
+static int show_stat(struct proc_inode *pi, struct seqbuf *s)
+{
+	u64 btime = (arch_boot_realtime_ns()) / NSEC_PER_SEC;
+
+	seq_printf(s, "cpu  0 0 0 0 0 0 0 0 0 0\ncpu0 0 0 0 0 0 0 0 0 0 0\n");
+	seq_printf(s, "intr 0\nctxt %llu\nbtime %llu\nprocesses %u\n"
+		   "procs_running 1\nprocs_blocked 0\n",
+		   (unsigned long long)this_cpu()->nr_switches,
+		   (unsigned long long)btime, nr_tasks());
+	return 0;
+}
+
+static const struct proc_entry sys_kernel_entries[] = {
+	{ "pid_max", S_IFREG | 0644, PD_NONE, NULL, 0, show_pid_max, NULL },
+};
+
+static const struct proc_entry sys_entries[] = {
+	{ "kernel", S_IFDIR | 0555, PD_TABLE, sys_kernel_entries,
+	  ARRAY_SIZE(sys_kernel_entries), NULL, NULL },
+};
+
+static const struct proc_entry root_entries[] = {
+	{ "cmdline", S_IFREG | 0444, PD_NONE, NULL, 0, show_cmdline, NULL },
+	{ "cpuinfo", S_IFREG | 0444, PD_NONE, NULL, 0, show_cpuinfo, NULL },
+	{ "filesystems", S_IFREG | 0444, PD_NONE, NULL, 0, show_filesystems, NULL },
+	{ "loadavg", S_IFREG | 0444, PD_NONE, NULL, 0, show_loadavg, NULL },
+	{ "meminfo", S_IFREG | 0444, PD_NONE, NULL, 0, show_meminfo, NULL },
+	{ "mounts", S_IFREG | 0444, PD_NONE, NULL, 0, show_mounts, NULL },
+	{ "stat", S_IFREG | 0444, PD_NONE, NULL, 0, show_stat, NULL },
+	{ "sys", S_IFDIR | 0555, PD_TABLE, sys_entries, ARRAY_SIZE(sys_entries),
+	  NULL, NULL },
+	{ "uptime", S_IFREG | 0444, PD_NONE, NULL, 0, show_uptime, NULL },
+	{ "version", S_IFREG | 0444, PD_NONE, NULL, 0, show_version, NULL },
+};
+
+static const struct proc_entry proc_root_entry = {
+	"/", S_IFDIR | 0555, PD_ROOT, root_entries, ARRAY_SIZE(root_entries),
+	NULL, NULL,
+};
+
+/* ---- files ------------------------------------------------------------------ */
+
+/* Generate the whole text, growing the buffer until it fits. */
+static int proc_generate(struct proc_inode *pi, struct seqbuf *s)
+{
+	size_t size = PAGE_SIZE;
+
+	for (;;) {
+		int err;
+
+		s->buf = kmalloc(size, GFP_KERNEL);
+		if (!s->buf)
+			return -ENOMEM;
+		s->size = size;
+		s->len = 0;
+		err = pi->entry->show(pi, s);
+		if (err || s->len <= s->size)
+			return err;
+		kfree(s->buf);
+		if (size >= PROC_TEXT_MAX)
+			return -EFBIG;
+		size = MIN((size_t)PROC_TEXT_MAX, ALIGN_UP(s->len, PAGE_SIZE));
+	}
+}
+
+static ssize_t proc_file_read(struct file *f, struct iov_iter *to, u64 *pos)
+{
+	struct seqbuf s = { 0 };
+	ssize_t ret;
+	int err = proc_generate(PI(f->inode), &s);
+
+	if (err) {
+		kfree(s.buf);
+		return err;
+	}
+	if (*pos >= s.len) {
+		ret = 0;
+	} else {
+		size_t want = MIN(to->count, s.len - (size_t)*pos);
+		size_t n = copy_to_iter(s.buf + *pos, want, to);
+
+		ret = n ? (ssize_t)n : (want ? -EFAULT : 0);
+		if (n)
+			*pos += n;
+	}
+	kfree(s.buf);
+	return ret;
+}
+
+static const struct file_operations proc_file_fops = {
+	.read = proc_file_read,
+	.llseek = generic_file_llseek,
+};
+
+/* ---- directories ------------------------------------------------------------ */
+
+static bool parse_uint(const char *s, u32 len, int *out)
+{
+	u64 v = 0;
+
+	if (!len || len > 9 || (s[0] == '0' && len > 1))
+		return false;
+	for (u32 i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (u64)(s[i] - '0');
+	}
+	*out = (int)v;
+	return true;
+}
+
+static const struct proc_entry *table_find(const struct proc_entry *dir,
+					   const char *name, u32 len)
+{
+	for (unsigned int i = 0; i < dir->nr_children; i++) {
+		const struct proc_entry *e = &dir->children[i];
+
+		if (strlen(e->name) == len && !memcmp(e->name, name, len))
+			return e;
+	}
+	return NULL;
+}
+
+static int proc_lookup(struct inode *dir, struct dentry *d)
+{
+	struct proc_inode *pi = PI(dir);
+	const struct proc_entry *e = NULL;
+	struct inode *i;
+	int num, fd = -1, pid = pi->pid;
+
+	switch (pi->entry->dir) {
+	case PD_ROOT:
+		if (d->name_len == 4 && !memcmp(d->name, "self", 4)) {
+			e = &proc_self_entry;
+			break;
+		}
+		if (parse_uint(d->name, d->name_len, &num)) {
+			struct process *p = process_lookup(num);
+
+			if (p) {
+				process_put(p);
+				e = &proc_pid_dir_entry;
+				pid = num;
+			}
+			break;
+		}
+		/* fall through */
+	case PD_TABLE:
+		e = table_find(pi->entry, d->name, d->name_len);
+		break;
+	case PD_FD:
+		if (parse_uint(d->name, d->name_len, &num) &&
+		    proc_fd_exists(pi->pid, num)) {
+			e = &proc_fd_link_entry;
+			fd = num;
+		}
+		break;
+	default:
+		return -ENOTDIR;
+	}
+	if (!e)
+		return 0;	/* negative: no such name */
+	i = proc_make_inode(dir->sb, e, pid, fd);
+	if (!i)
+		return -ENOMEM;
+	d_instantiate(d, i);
+	return 0;
+}
+
+static unsigned int dtype(umode_t mode)
+{
+	return S_ISDIR(mode) ? DT_DIR : S_ISLNK(mode) ? DT_LNK : DT_REG;
+}
+
+/* Cursor: 0 ".", 1 "..", 2.. the table, then PROC_PID_POS + pid. */
+#define PROC_PID_POS	0x1000
+
+/* The smallest live pid >= @from, or 0. */
+static int next_pid(int from)
+{
+	struct process *p;
+	int best = 0;
+	unsigned long fl = spin_lock_irqsave(&process_tree_lock);
+
+	list_for_each_entry(p, process_list_head(), all_node)
+		if (p->pid >= from && p->state != PROCESS_DEAD &&
+		    (!best || p->pid < best))
+			best = p->pid;
+	spin_unlock_irqrestore(&process_tree_lock, fl);
+	return best;
+}
+
+static int proc_iterate(struct file *f, struct dir_context *ctx)
+{
+	struct dentry *dir = f->path.dentry;
+	struct proc_inode *pi = PI(dir->inode);
+	const struct proc_entry *e = pi->entry;
+
+	if (ctx->pos == 0) {
+		if (!ctx->emit(ctx, ".", 1, dir->inode->ino, DT_DIR))
+			return 0;
+		ctx->pos = 1;
+	}
+	if (ctx->pos == 1) {
+		if (!ctx->emit(ctx, "..", 2, dir->parent->inode->ino, DT_DIR))
+			return 0;
+		ctx->pos = 2;
+	}
+	if (e->dir == PD_FD)
+		return proc_fd_iterate(pi->pid, ctx);
+	for (; ctx->pos < 2 + e->nr_children; ctx->pos++) {
+		const struct proc_entry *c = &e->children[ctx->pos - 2];
+
+		/* Inode numbers of names not looked up yet are not fixed. */
+		if (!ctx->emit(ctx, c->name, (u32)strlen(c->name), 1 + ctx->pos,
+			       dtype(c->mode)))
+			return 0;
+	}
+	if (e->dir != PD_ROOT)
+		return 0;
+	if (ctx->pos < PROC_PID_POS) {
+		if (!ctx->emit(ctx, "self", 4, 1 + ctx->pos, DT_LNK))
+			return 0;
+		ctx->pos = PROC_PID_POS;
+	}
+	for (;;) {
+		char name[12];
+		int pid = next_pid((int)(ctx->pos - PROC_PID_POS));
+
+		if (!pid)
+			return 0;
+		snprintf(name, sizeof(name), "%d", pid);
+		if (!ctx->emit(ctx, name, (u32)strlen(name), PROC_PID_POS + pid,
+			       DT_DIR))
+			return 0;
+		ctx->pos = PROC_PID_POS + (u64)pid + 1;
+	}
+}
+
+static s64 proc_dir_llseek(struct file *f, s64 off, int whence)
+{
+	if (whence == SEEK_CUR && off == 0)
+		return (s64)f->pos;
+	if (whence != SEEK_SET || off < 0)
+		return -EINVAL;
+	f->pos = (u64)off;
+	return off;
+}
+
+static const struct inode_operations proc_dir_iops = {
+	.lookup = proc_lookup,
+};
+
+static const struct file_operations proc_dir_fops = {
+	.iterate = proc_iterate,
+	.llseek = proc_dir_llseek,
+};
+
+/* ---- symlinks ------------------------------------------------------------------- */
+
+static ssize_t proc_readlink(struct dentry *d, char *buf, size_t len)
+{
+	struct proc_inode *pi = PI(d->inode);
+
+	return pi->entry->link(pi, buf, len);
+}
+
+static const struct inode_operations proc_link_iops = {
+	.readlink = proc_readlink,
+};
+
+/* ---- inodes and the filesystem ------------------------------------------------------ */
+
+struct inode *proc_make_inode(struct super_block *sb,
+			      const struct proc_entry *e, int pid, int fd)
+{
+	struct proc_inode *pi = kmalloc(sizeof(*pi), GFP_KERNEL);
+	struct inode *i;
+
+	if (!pi)
+		return NULL;
+	i = inode_alloc(sb, e->mode);
+	if (!i) {
+		kfree(pi);
+		return NULL;
+	}
+	pi->entry = e;
+	pi->pid = pid;
+	pi->fd = fd;
+	i->private = pi;
+	/* Linux shows a process's files as owned by it: root for now. */
+	i->uid = 0;
+	i->gid = 0;
+	if (S_ISDIR(e->mode)) {
+		i->i_op = &proc_dir_iops;
+		i->i_fop = &proc_dir_fops;
+		i->nlink = 2;
+	} else if (S_ISLNK(e->mode)) {
+		i->i_op = &proc_link_iops;
+	} else {
+		i->i_fop = &proc_file_fops;
+	}
+	return i;
+}
+
+static void proc_evict(struct inode *i)
+{
+	kfree(i->private);
+}
+
+static const struct super_operations proc_sops = {
+	.evict_inode = proc_evict,
+};
+
+static struct super_block *proc_mount(struct file_system_type *type,
+				      const char *source, unsigned long flags,
+				      const char *data)
+{
+	struct super_block *sb = sb_alloc(type, PROC_SUPER_MAGIC);
+	struct inode *root;
+
+	if (!sb)
+		return ERR_PTR(-ENOMEM);
+	sb->s_op = &proc_sops;
+	root = proc_make_inode(sb, &proc_root_entry, 0, -1);
+	if (!root)
+		goto out_sb;
+	sb->root = dentry_alloc(NULL, "/", 1);
+	if (!sb->root) {
+		inode_put(root);
+		goto out_sb;
+	}
+	sb->root->sb = sb;
+	d_instantiate(sb->root, root);
+	return sb;
+out_sb:
+	kfree(sb);
+	return ERR_PTR(-ENOMEM);
+}
+
+static struct file_system_type proc_fs_type = {
+	.name = "proc",
+	.mount = proc_mount,
+};
+
+int procfs_init(void)
+{
+	return register_filesystem(&proc_fs_type);
+}

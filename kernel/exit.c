@@ -1,0 +1,144 @@
+/*
+ * The end of a process: exit/exit_group, fatal faults, releasing the
+ * address space, files and fs context, re-parenting children to init,
+ * becoming a zombie for the parent's wait, and init's own end, which
+ * powers the machine off as Linux's panic-on-init-exit would stop it.
+ */
+#include <ferrite/err.h>
+#include <ferrite/fs.h>
+#include <ferrite/mm.h>
+#include <ferrite/printk.h>
+#include <ferrite/process.h>
+#include <ferrite/vm.h>
+
+/* Let a vfork parent go: the child no longer uses its memory. */
+void process_vfork_release(struct process *p)
+{
+	struct completion *done = p->vfork_done;
+
+	if (done) {
+		p->vfork_done = NULL;
+		complete(done);
+	}
+}
+
+/*
+ * clear_child_tid (set_tid_address, CLONE_CHILD_CLEARTID): write 0 there
+ * so a joiner sees the thread gone. The futex wake that should follow
+ * arrives with futexes.
+ */
+static void exit_clear_child_tid(struct task *t)
+{
+	if (t->clear_child_tid) {
+		put_user((int)0, UADDR(t->clear_child_tid));
+		t->clear_child_tid = 0;
+	}
+}
+
+/* Drop the address space, files and fs context (task context, may sleep). */
+static void exit_release_resources(struct process *p)
+{
+	struct mm *mm = p->mm;
+
+	if (mm) {
+		/* Switch away first: mm_put may free the tables we run on. */
+		preempt_disable();
+		p->mm = NULL;
+		mm_activate(NULL);
+		preempt_enable();
+		mm_put(mm);
+	}
+	if (p->files) {
+		files_put(p->files);
+		p->files = NULL;
+	}
+	if (p->fs) {
+		fs_context_put(p->fs);
+		p->fs = NULL;
+	}
+}
+
+static __noreturn void init_exited(int status)
+{
+	if (status & 0x7f)
+		pr_emerg("ferrite: init exited with status %d (killed by signal %d)\n",
+			 status, status & 0x7f);
+	else
+		pr_emerg("ferrite: init exited with status %d\n",
+			 (status >> 8) & 0xff);
+	arch_poweroff();
+}
+
+/*
+ * Hand our children to init. A zombie among them must wake init's wait;
+ * a child's death signal (PR_SET_PDEATHSIG) would be sent here once
+ * signals exist. Tree lock held.
+ */
+static bool exit_reparent_locked(struct process *p)
+{
+	struct process *c, *tmp;
+	bool zombie = false;
+
+	list_for_each_entry_safe(c, tmp, &p->children, sibling) {
+		list_del(&c->sibling);
+		c->parent = init_process;
+		list_add_tail(&c->sibling, &init_process->children);
+		zombie |= c->state == PROCESS_ZOMBIE;
+	}
+	return zombie;
+}
+
+__noreturn void process_exit(int status)
+{
+	struct task *self = current();
+	struct process *p = self->proc, *parent;
+	unsigned long irq;
+	bool wake_init;
+
+	BUG_ON(!p);
+	exit_clear_child_tid(self);
+	process_vfork_release(p);
+	exit_release_resources(p);
+	if (p == init_process)
+		init_exited(status);
+
+	/*
+	 * No preemption from the wake-up to the final switch: the parent may
+	 * then reap us only once we are off the CPU (one CPU; SMP will need
+	 * the parent to wait for the switch to finish).
+	 */
+	preempt_disable();
+	irq = spin_lock_irqsave(&process_tree_lock);
+	wake_init = exit_reparent_locked(p);
+	list_del(&self->thread_node);
+	list_init(&self->thread_node);
+	p->nr_threads--;
+	p->exit_status = status;
+	p->state = PROCESS_ZOMBIE;
+	parent = p->parent;
+	spin_unlock_irqrestore(&process_tree_lock, irq);
+
+	self->exit_code = status;
+	wake_up_all(&parent->child_exit);
+	if (wake_init && parent != init_process)
+		wake_up_all(&init_process->child_exit);
+	complete_all(&self->exited);
+	sched_exit_current();
+}
+
+__noreturn void process_fatal_fault(int sig, const char *why, u64 addr)
+{
+	struct task *self = current();
+	struct trap_frame *regs = current_user_regs();
+
+	/*
+	 * Linux's line is "prog[42]: segfault at 0 ip ... sp ... error 4";
+	 * the error code is the arch's (a caller may put it in @why).
+	 */
+	pr_info("%s[%d]: %s at %llx ip %016llx sp %016llx\n",
+		self->name, self->proc ? self->proc->pid : self->tid, why,
+		(unsigned long long)addr,
+		(unsigned long long)regs_ip(regs),
+		(unsigned long long)regs_sp(regs));
+	process_exit(W_EXITCODE(0, sig));
+}

@@ -1,0 +1,239 @@
+#!/usr/bin/python3
+"""Builds initramfs images: cpio "newc" archives, optionally gzip'ed.
+
+    tools/mkinitramfs.py --spec FILE -o out.cpio[.gz]
+    tools/mkinitramfs.py --layout test|run [--busybox B] [--build D] -o OUT
+
+A spec has one entry a line (blank lines and '#' comments are skipped):
+    dir   <path> <mode>
+    file  <path> <source-file> <mode>
+    slink <path> <target> <mode>
+Device nodes are never needed: the kernel makes /dev. The archive is
+reproducible (inode numbers in order, mtime 0, gzip without a timestamp).
+A name ending in .gz, or --gzip, compresses the output.
+
+--layout test: /bin/busybox and its applet links, /init running every
+test program of build/user/bin, the scenarios of tests/busybox, the BusyBox
+test suite when build/busybox-testsuite exists, then `poweroff -f`.
+--layout run: busybox and an /init that starts an interactive shell.
+"""
+
+import argparse
+import gzip
+import os
+import stat
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+class Archive:
+    def __init__(self):
+        self.entries = {}  # path -> (mode, data); insertion order kept
+
+    def add_dir(self, path, mode=0o755):
+        path = path.strip("/")
+        parts = path.split("/")
+        for i in range(1, len(parts)):  # parents first, as the kernel wants
+            parent = "/".join(parts[:i])
+            if parent not in self.entries:
+                self.entries[parent] = (stat.S_IFDIR | 0o755, b"")
+        if path:
+            self.entries[path] = (stat.S_IFDIR | mode, b"")
+
+    def add_file(self, path, data, mode=0o644):
+        path = path.strip("/")
+        self.add_dir(os.path.dirname(path)) if "/" in path else None
+        self.entries[path] = (stat.S_IFREG | mode, data)
+
+    def add_symlink(self, path, target, mode=0o777):
+        path = path.strip("/")
+        self.add_dir(os.path.dirname(path)) if "/" in path else None
+        self.entries[path] = (stat.S_IFLNK | mode, target.encode())
+
+    def add_tree(self, dest, src):
+        """Copies a host directory (files, dirs, symlinks) under dest."""
+        self.add_dir(dest)
+        for dirpath, dirnames, filenames in os.walk(src):
+            dirnames.sort()
+            rel = os.path.relpath(dirpath, src)
+            base = dest if rel == "." else dest + "/" + rel
+            for d in dirnames:
+                p = os.path.join(dirpath, d)
+                if os.path.islink(p):
+                    self.add_symlink(base + "/" + d, os.readlink(p))
+                else:
+                    self.add_dir(base + "/" + d,
+                                 stat.S_IMODE(os.stat(p).st_mode))
+            for f in sorted(filenames):
+                p = os.path.join(dirpath, f)
+                if os.path.islink(p):
+                    self.add_symlink(base + "/" + f, os.readlink(p))
+                else:
+                    with open(p, "rb") as fh:
+                        self.add_file(base + "/" + f, fh.read(),
+                                      stat.S_IMODE(os.stat(p).st_mode))
+
+    def newc(self):
+        out = bytearray()
+        ino = 1
+        for path, (mode, data) in list(self.entries.items()) + [
+                ("TRAILER!!!", (0, b""))]:
+            name = path.encode() + b"\0"
+            nlink = 2 if stat.S_ISDIR(mode) else 1
+            fields = (ino if mode else 0, mode, 0, 0, nlink, 0, len(data),
+                      0, 0, 0, 0, len(name), 0)
+            out += b"070701" + "".join("%08X" % f for f in fields).encode()
+            out += name
+            out += b"\0" * (-len(out) % 4)
+            out += data
+            out += b"\0" * (-len(out) % 4)
+            ino += 1
+        out += b"\0" * (-len(out) % 512)
+        return bytes(out)
+
+
+def load_spec(arc, path):
+    with open(path) as f:
+        for n, line in enumerate(f, 1):
+            words = line.split()
+            if not words or words[0].startswith("#"):
+                continue
+            try:
+                kind = words[0]
+                if kind == "dir":
+                    arc.add_dir(words[1], int(words[2], 8))
+                elif kind == "file":
+                    with open(words[2], "rb") as fh:
+                        arc.add_file(words[1], fh.read(), int(words[3], 8))
+                elif kind == "slink":
+                    arc.add_symlink(words[1], words[2], int(words[3], 8))
+                else:
+                    raise ValueError("unknown entry type " + kind)
+            except (IndexError, ValueError, OSError) as e:
+                sys.exit("%s:%d: %s" % (path, n, e))
+
+
+def add_busybox(arc, busybox):
+    with open(busybox, "rb") as f:
+        arc.add_file("bin/busybox", f.read(), 0o755)
+    links = subprocess.run([busybox, "--list-full"], check=True,
+                           capture_output=True, text=True).stdout.split()
+    for link in sorted(links):
+        if link == "bin/busybox":
+            continue
+        depth = link.count("/")
+        arc.add_symlink(link, "../" * depth + "bin/busybox")
+    for d in ("dev", "proc", "sys", "root", "etc"):
+        arc.add_dir(d)
+    arc.add_dir("tmp", 0o1777)
+    arc.add_file("etc/passwd", b"root:x:0:0:root:/root:/bin/sh\n")
+    arc.add_file("etc/group", b"root:x:0:\n")
+
+
+# The guest's test /init. Delimiter lines start with "=== " so the runner
+# can cut the console output into results; see tools/guest_tests.py.
+TEST_INIT = r"""#!/bin/sh
+# Ferrite test /init: runs every test program, scenario and (if asked) the
+# BusyBox test suite, prints delimited results, then powers off. The host
+# runs the same script in a chroot with FERRITE_HOST=1 (no power-off).
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root
+export UFW_TMPDIR=/tmp TZ=UTC LC_ALL=C
+[ -n "$FERRITE_HOST" ] || export FERRITE_GUEST=1
+echo "=== ferrite-tests begin"
+for t in /tests/bin/*; do
+	n=${t##*/}
+	[ "$n" = helper ] && continue
+	echo "=== ufw $n"
+	"$t" 2>&1
+	echo "=== ufw-end $n status $?"
+done
+for s in /tests/busybox/*.sh; do
+	n=${s##*/}
+	n=${n%.sh}
+	rm -rf /tmp/scenario && mkdir /tmp/scenario && cd /tmp/scenario
+	# Into a file first: stdout must not be the console (ls and others
+	# change their output on a terminal), and kernel log lines must not
+	# interleave with the output.
+	busybox sh "$s" >/tmp/scenario.out 2>&1
+	st=$?
+	echo "=== scenario $n"
+	cat /tmp/scenario.out
+	echo "=== scenario-end $n status $st"
+	cd /
+done
+rm -rf /tmp/scenario /tmp/scenario.out
+if [ -d /tests/busybox-testsuite ] &&
+   { [ -n "$BBTESTSUITE" ] || grep -q bbtestsuite /proc/cmdline; }; then
+	# runtest wants $bindir/busybox and the build's .config beside it.
+	rm -rf /tmp/bb && mkdir -p /tmp/bb/bin &&
+		cp -a /tests/busybox-testsuite /tmp/bb/testsuite
+	ln -s /bin/busybox /tmp/bb/bin/busybox
+	cp /tests/busybox-testsuite/busybox-static.config /tmp/bb/bin/.config
+	echo "=== bbtestsuite"
+	# Its unicode tests want a UTF-8 locale name in the environment.
+	cd /tmp/bb/testsuite && env -u LC_ALL LANG=C.UTF-8 bindir=/tmp/bb/bin \
+		tsdir=/tmp/bb/testsuite ./runtest 2>&1
+	echo "=== bbtestsuite-end status $?"
+	cd / && rm -rf /tmp/bb
+fi
+echo "=== ferrite-tests end"
+[ -n "$FERRITE_HOST" ] || poweroff -f
+"""
+
+RUN_INIT = r"""#!/bin/sh
+# Ferrite interactive /init: a BusyBox shell on the console.
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root TERM=vt100
+cd /root
+echo "Ferrite: BusyBox shell on the console; 'poweroff -f' to quit."
+sh
+echo "shell exited with status $?; powering off"
+poweroff -f
+"""
+
+
+def layout(arc, kind, busybox, build):
+    add_busybox(arc, busybox)
+    if kind == "run":
+        arc.add_file("init", RUN_INIT.encode(), 0o755)
+        return
+    arc.add_file("init", TEST_INIT.encode(), 0o755)
+    arc.add_tree("tests/bin", os.path.join(build, "user", "bin"))
+    arc.add_tree("tests/elf-corpus", os.path.join(build, "user", "elf-corpus"))
+    arc.add_tree("tests/busybox", os.path.join(ROOT, "tests", "busybox"))
+    suite = os.path.join(build, "busybox-testsuite")
+    if os.path.isdir(os.path.join(suite, "testsuite")):
+        arc.add_tree("tests/busybox-testsuite", os.path.join(suite, "testsuite"))
+        with open(os.path.join(suite, "busybox-static.config"), "rb") as f:
+            arc.add_file("tests/busybox-testsuite/busybox-static.config",
+                         f.read())
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("-o", "--output", required=True)
+    ap.add_argument("--spec")
+    ap.add_argument("--layout", choices=("test", "run"))
+    ap.add_argument("--busybox", default="/bin/busybox")
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--gzip", action="store_true")
+    args = ap.parse_args()
+    if not args.spec and not args.layout:
+        ap.error("give --spec or --layout")
+    arc = Archive()
+    if args.layout:
+        layout(arc, args.layout, args.busybox, args.build)
+    if args.spec:
+        load_spec(arc, args.spec)
+    data = arc.newc()
+    if args.gzip or args.output.endswith(".gz"):
+        data = gzip.compress(data, compresslevel=9, mtime=0)
+    tmp = args.output + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.replace(tmp, args.output)
+
+
+if __name__ == "__main__":
+    main()
