@@ -3,8 +3,11 @@
  * permission checks, O_TRUNC) behind open, openat, creat and filp_open,
  * and close/close_range.
  */
+#include <ferrite/err.h>
 #include <ferrite/fs.h>
 #include <ferrite/mm.h>
+#include <ferrite/printk.h>
+#include <ferrite/string.h>
 #include <ferrite/syscall.h>
 #include "internal.h"
 
@@ -14,9 +17,61 @@ static bool name_is_dots(const char *n, u32 len)
 	       (len == 2 && n[0] == '.' && n[1] == '.');
 }
 
+static int open_create(int dirfd, const char *name, struct open_intent *oi,
+		       int flags, struct path *p, bool *created, int depth);
+
+/*
+ * O_CREAT through a dangling symlink creates the link's target, as Linux
+ * does: the target text is resolved from the link's directory.
+ */
+static int open_create_via_link(struct path *parent, struct dentry *link,
+				struct open_intent *oi, int flags,
+				struct path *p, bool *created, int depth)
+{
+	char *target, *dir, *name = NULL;
+	ssize_t n;
+	int err = -ENOMEM;
+
+	if (depth >= MAXSYMLINKS)
+		return -ELOOP;
+	if (!link->inode->i_op || !link->inode->i_op->readlink)
+		return -EINVAL;
+	target = kmalloc(PATH_MAX, GFP_KERNEL);
+	dir = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!target || !dir)
+		goto out;
+	n = link->inode->i_op->readlink(link, target, PATH_MAX - 1);
+	err = n < 0 ? (int)n : -ENOENT;
+	if (n <= 0)
+		goto out;
+	target[n] = '\0';
+	if (target[0] == '/') {
+		name = target;
+	} else {
+		char *base = d_path(parent, dir, PATH_MAX);
+
+		err = IS_ERR(base) ? (int)PTR_ERR(base) : -ENAMETOOLONG;
+		if (IS_ERR(base) || strlen(base) + 1 + (size_t)n >= PATH_MAX)
+			goto out;
+		name = kmalloc(PATH_MAX, GFP_KERNEL);
+		err = -ENOMEM;
+		if (!name)
+			goto out;
+		snprintf(name, PATH_MAX, "%s/%s", strcmp(base, "/") ? base : "",
+			 target);
+	}
+	err = open_create(AT_FDCWD, name, oi, flags, p, created, depth + 1);
+out:
+	if (name != target)
+		kfree(name);
+	kfree(target);
+	kfree(dir);
+	return err;
+}
+
 /* Find or create the last name for O_CREAT; @p gets the result. */
 static int open_create(int dirfd, const char *name, struct open_intent *oi,
-		       int flags, struct path *p, bool *created)
+		       int flags, struct path *p, bool *created, int depth)
 {
 	char *last = kmalloc(NAME_MAX + 1, GFP_KERNEL);
 	struct path parent;
@@ -67,16 +122,16 @@ static int open_create(int dirfd, const char *name, struct open_intent *oi,
 		goto out_parent;
 	}
 	if (S_ISLNK(d->inode->mode)) {
-		dentry_put(d);
 		if (flags & O_NOFOLLOW) {
+			dentry_put(d);
 			err = -ELOOP;
 			goto out_parent;
 		}
-		/*
-		 * Through the link. A dangling link is not created through
-		 * (Linux would create its target): ENOENT here.
-		 */
 		err = path_lookup_at(dirfd, name, LOOKUP_FOLLOW, p);
+		if (err == -ENOENT)
+			err = open_create_via_link(&parent, d, oi, flags, p,
+						   created, depth);
+		dentry_put(d);
 		goto out_parent;
 	}
 	p->mnt = mount_get(parent.mnt);
@@ -138,7 +193,7 @@ int vfs_open_at(int dirfd, const char *name, int flags, umode_t mode,
 		return err;
 	flags = (flags & O_PATH) ? (oi.flags | O_PATH) : flags;
 	if ((flags & O_CREAT) && !(flags & O_PATH))
-		err = open_create(dirfd, name, &oi, flags, &p, &created);
+		err = open_create(dirfd, name, &oi, flags, &p, &created, 0);
 	else
 		err = path_lookup_at(dirfd, name, oi.lookup, &p);
 	if (err)

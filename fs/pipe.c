@@ -7,6 +7,7 @@
  * uninterruptible until signals exist.
  */
 #include <ferrite/fs.h>
+#include <ferrite/poll.h>
 #include <ferrite/mm.h>
 #include <ferrite/printk.h>
 #include <ferrite/string.h>
@@ -130,6 +131,37 @@ static ssize_t pipe_read(struct file *f, struct iov_iter *to, u64 *pos)
 	mutex_unlock(&p->lock);
 	wake_up_all(&p->wr_wait);
 	return got ? (ssize_t)got : -EFAULT;
+}
+
+/*
+ * Readiness as Linux reports it: readable when data is queued or no
+ * writer is left (then also POLLHUP); writable when at least PIPE_BUF
+ * bytes fit; POLLERR for a writer once every reader is gone.
+ */
+static unsigned int pipe_poll(struct file *f, struct poll_table *pt)
+{
+	struct pipe *p = f->inode->pipe;
+	unsigned int mask = 0;
+
+	if (f->mode & FMODE_READ)
+		poll_wait(f, &p->rd_wait, pt);
+	if (f->mode & FMODE_WRITE)
+		poll_wait(f, &p->wr_wait, pt);
+	mutex_lock(&p->lock);
+	if (f->mode & FMODE_READ) {
+		if (pipe_used(p))
+			mask |= POLLIN | POLLRDNORM;
+		if (!p->writers && p->w_opens)
+			mask |= POLLHUP;
+	}
+	if (f->mode & FMODE_WRITE) {
+		if (PIPE_SIZE - pipe_used(p) >= PIPE_BUF)
+			mask |= POLLOUT | POLLWRNORM;
+		if (!p->readers)
+			mask |= POLLERR;
+	}
+	mutex_unlock(&p->lock);
+	return mask;
 }
 
 /*
@@ -265,6 +297,7 @@ const struct file_operations fifo_fops = {
 	.read = pipe_read,
 	.write = pipe_write,
 	.ioctl = pipe_ioctl,
+	.poll = pipe_poll,
 	.open = fifo_open,
 	.release = fifo_release,
 };

@@ -93,18 +93,40 @@ s64 vfs_llseek(struct file *f, s64 off, int whence)
 	return r;
 }
 
+/*
+ * The position lock matters only where the position does: regular files
+ * and directories (Linux's FMODE_ATOMIC_POS). Terminals, pipes and
+ * devices must not take it, or a reader blocked on the console would
+ * stall every writer sharing the same open file (fds 0-2 of a shell).
+ */
+bool file_pos_lock(struct file *f)
+{
+	umode_t m = f->inode->mode;
+
+	if (!S_ISREG(m) && !S_ISDIR(m))
+		return false;
+	mutex_lock(&f->pos_lock);
+	return true;
+}
+
+void file_pos_unlock(struct file *f, bool locked)
+{
+	if (locked)
+		mutex_unlock(&f->pos_lock);
+}
+
 /* Read or write at the file position. */
 static ssize_t rw_at_pos(struct file *f, struct iov_iter *it, bool write)
 {
+	bool locked = file_pos_lock(f);
 	ssize_t r;
 	u64 pos;
 
-	mutex_lock(&f->pos_lock);
 	pos = f->pos;
 	r = write ? vfs_write(f, it, &pos) : vfs_read(f, it, &pos);
 	if (r > 0)
 		f->pos = pos;
-	mutex_unlock(&f->pos_lock);
+	file_pos_unlock(f, locked);
 	return r;
 }
 

@@ -6,6 +6,10 @@
 #include <ferrite/mm.h>
 #include <ferrite/syscall.h>
 
+/*
+ * The caller holds the position locks that apply (one when in == out,
+ * as with `cat` on the console: fds 0 and 1 share one open file).
+ */
 static ssize_t sendfile_copy(struct file *in, struct file *out, u64 *ipos,
 			     size_t count)
 {
@@ -24,9 +28,7 @@ static ssize_t sendfile_copy(struct file *in, struct file *out, u64 *ipos,
 				done = got;
 			break;
 		}
-		mutex_lock(&out->pos_lock);
 		put = kernel_write(out, buf, (size_t)got, &out->pos);
-		mutex_unlock(&out->pos_lock);
 		if (put < 0) {
 			if (!done)
 				done = put;
@@ -44,11 +46,32 @@ static ssize_t sendfile_copy(struct file *in, struct file *out, u64 *ipos,
 	return done;
 }
 
+/*
+ * Both position locks (where they apply), in a fixed order so crossing
+ * calls cannot deadlock; one lock when in == out.
+ */
+static void sendfile_lock(struct file *in, struct file *out, bool held[2])
+{
+	struct file *a = in < out ? in : out, *b = in < out ? out : in;
+
+	held[0] = file_pos_lock(a);
+	held[1] = a != b && file_pos_lock(b);
+}
+
+static void sendfile_unlock(struct file *in, struct file *out, bool held[2])
+{
+	struct file *a = in < out ? in : out, *b = in < out ? out : in;
+
+	file_pos_unlock(b, held[1]);
+	file_pos_unlock(a, held[0]);
+}
+
 SYSCALL_DEFINE4(sendfile, int, out_fd, int, in_fd, user_addr_t, uoff,
 		size_t, count)
 {
 	struct file *in = fget(in_fd), *out = fget(out_fd);
 	ssize_t r = -EBADF;
+	bool held[2];
 	s64 off;
 	u64 pos;
 
@@ -60,9 +83,9 @@ SYSCALL_DEFINE4(sendfile, int, out_fd, int, in_fd, user_addr_t, uoff,
 	if (out->flags & O_APPEND)
 		goto out;
 	if (uaddr_is_null(uoff)) {
-		mutex_lock(&in->pos_lock);
+		sendfile_lock(in, out, held);
 		r = sendfile_copy(in, out, &in->pos, count);
-		mutex_unlock(&in->pos_lock);
+		sendfile_unlock(in, out, held);
 		goto out;
 	}
 	r = get_user(&off, uoff);
@@ -75,7 +98,9 @@ SYSCALL_DEFINE4(sendfile, int, out_fd, int, in_fd, user_addr_t, uoff,
 	if (!(in->mode & FMODE_LSEEK))
 		goto out;
 	pos = (u64)off;
+	held[0] = file_pos_lock(out);
 	r = sendfile_copy(in, out, &pos, count);
+	file_pos_unlock(out, held[0]);
 	if (r >= 0 && put_user((s64)pos, uoff))
 		r = -EFAULT;
 out:

@@ -5,8 +5,9 @@
  * new address space is built - segments, bss, stack with argv/envp/auxv
  * (lib/exec_stack.c) - before the point of no return. Only then is the
  * old program dropped, so every failure leaves the caller as it was.
- * Static ET_EXEC and static-PIE ET_DYN only: PT_INTERP is refused with
- * ENOEXEC because no dynamic linker exists yet.
+ * Static ET_EXEC and static-PIE ET_DYN load directly; a program with
+ * PT_INTERP gets its dynamic linker mapped too (at ELF_INTERP_BASE), which
+ * then starts first with AT_BASE/AT_ENTRY describing both, as on Linux.
  */
 #include <ferrite/elf.h>
 #include <ferrite/err.h>
@@ -17,8 +18,7 @@
 #include <ferrite/string.h>
 #include <ferrite/vm.h>
 
-/* Until <ferrite/random.h> lands (devices helper). */
-void get_random_bytes(void *buf, size_t len);
+#include <ferrite/random.h>
 
 #define MAX_ARG_STRLEN		(32 * PAGE_SIZE)	/* Linux: 128 KiB */
 #define ARG_MIN_LIMIT		(32 * PAGE_SIZE)	/* Linux's ARG_MAX floor */
@@ -27,6 +27,7 @@ void get_random_bytes(void *buf, size_t len);
 #define EXEC_MAX_SCRIPTS	4			/* #! nesting */
 #define EXEC_PREFIX_MAX		8192
 #define ELF_DYN_BASE		0x555555554000UL
+#define ELF_INTERP_BASE		0x7fffd0000000UL	/* below the mmap area */
 #define STACK_TOP		USER_TOP
 #define STACK_MAX		(256UL << 20)
 #define MMAP_MIN_GAP		(128UL << 20)
@@ -57,6 +58,11 @@ struct exec_ctx {
 	Elf64_Phdr *phdrs;
 	struct elf_info info;
 	u64 bias;
+	/* The dynamic linker named by PT_INTERP, if any. */
+	struct file *ifile;
+	Elf64_Phdr *iphdrs;
+	struct elf_info iinfo;
+	u64 ibias;
 
 	struct mm *mm;			/* the new address space */
 	struct files *files;		/* unshared fd table, if it was shared */
@@ -371,32 +377,86 @@ static int exec_resolve_scripts(struct exec_ctx *x)
 	return err;
 }
 
-static int exec_read_elf(struct exec_ctx *x)
+/* Read and check the program headers of @f into a new table. */
+static int exec_read_phdrs(struct file *f, struct elf_info *info,
+			   Elf64_Phdr **out)
 {
-	u64 size = file_inode(x->file)->size, pos;
-	size_t table;
+	u64 size = file_inode(f)->size, pos = info->phoff;
+	size_t table = info->phnum * sizeof(Elf64_Phdr);
 	ssize_t n;
-	int err;
 
-	err = elf_check_header(x->hdr, x->hdr_len, size, &x->info);
-	if (err)
-		return err;
-	table = x->info.phnum * sizeof(Elf64_Phdr);
-	x->phdrs = kmalloc(table, GFP_KERNEL);
-	if (!x->phdrs)
+	*out = kmalloc(table, GFP_KERNEL);
+	if (!*out)
 		return -ENOMEM;
-	pos = x->info.phoff;
-	n = kernel_read(x->file, x->phdrs, table, &pos);
+	n = kernel_read(f, *out, table, &pos);
 	if (n < 0)
 		return (int)n;
 	if ((size_t)n != table)
 		return -ENOEXEC;
-	err = elf_check_phdrs(x->phdrs, x->info.phnum, size, STACK_TOP,
-			      &x->info);
-	if (err)
-		return err;
-	return elf_load_bias(&x->info, ELF_DYN_BASE, MM_MIN_ADDR,
-			     STACK_TOP - STACK_MAX - MMAP_MIN_GAP, &x->bias);
+	return elf_check_phdrs(*out, info->phnum, size, STACK_TOP, info);
+}
+
+/*
+ * The dynamic linker: its path comes from PT_INTERP (NUL-terminated in
+ * the file), it must be an ELF of its own (-ELIBBAD otherwise, as Linux),
+ * and a missing one is -ENOENT. Its own PT_INTERP is ignored.
+ */
+static int exec_read_interp(struct exec_ctx *x)
+{
+	size_t len = x->info.interp_len;
+	u64 pos = x->info.interp_off;
+	u8 hdr[sizeof(Elf64_Ehdr)];
+	char *path;
+	ssize_t n;
+	int err;
+
+	path = kmalloc(len, GFP_KERNEL);
+	if (!path)
+		return -ENOMEM;
+	n = kernel_read(x->file, path, len, &pos);
+	err = n < 0 ? (int)n : -ENOEXEC;
+	if (n != (ssize_t)len || path[len - 1] != '\0')
+		goto out;
+	x->ifile = exec_open(AT_FDCWD, path, 0);
+	if (IS_ERR(x->ifile)) {
+		err = (int)PTR_ERR(x->ifile);
+		x->ifile = NULL;
+		goto out;
+	}
+	pos = 0;
+	n = kernel_read(x->ifile, hdr, sizeof(hdr), &pos);
+	err = n < 0 ? (int)n : 0;
+	if (!err && elf_check_header(hdr, (size_t)n, file_inode(x->ifile)->size,
+				     &x->iinfo))
+		err = -ELIBBAD;
+	if (!err)
+		err = exec_read_phdrs(x->ifile, &x->iinfo, &x->iphdrs);
+	if (!err)
+		err = elf_load_bias(&x->iinfo, ELF_INTERP_BASE, MM_MIN_ADDR,
+				    STACK_TOP - STACK_MAX - MMAP_MIN_GAP, &x->ibias);
+	/* The two images must not overlap (a fixed-address interpreter could). */
+	if (!err && x->iinfo.lo + x->ibias < x->info.hi + x->bias &&
+	    x->info.lo + x->bias < x->iinfo.hi + x->ibias)
+		err = -ENOEXEC;
+out:
+	kfree(path);
+	return err;
+}
+
+static int exec_read_elf(struct exec_ctx *x)
+{
+	u64 size = file_inode(x->file)->size;
+	int err;
+
+	err = elf_check_header(x->hdr, x->hdr_len, size, &x->info);
+	if (!err)
+		err = exec_read_phdrs(x->file, &x->info, &x->phdrs);
+	if (!err)
+		err = elf_load_bias(&x->info, ELF_DYN_BASE, MM_MIN_ADDR,
+				    STACK_TOP - STACK_MAX - MMAP_MIN_GAP, &x->bias);
+	if (!err && x->info.has_interp)
+		err = exec_read_interp(x);
+	return err;
 }
 
 /* ---- the new address space ------------------------------------------- */
@@ -415,10 +475,10 @@ static unsigned long seg_flags(const Elf64_Phdr *p)
 }
 
 /* Map one PT_LOAD: file pages (private, COW) then anonymous bss. */
-static int exec_map_segment(struct exec_ctx *x, struct vm_object *obj,
-			    const Elf64_Phdr *p)
+static int exec_map_segment(struct exec_ctx *x, struct file *file, u64 bias,
+			    struct vm_object *obj, const Elf64_Phdr *p)
 {
-	uintptr_t start = x->bias + p->p_vaddr;
+	uintptr_t start = bias + p->p_vaddr;
 	uintptr_t page = ALIGN_DOWN(start, PAGE_SIZE);
 	uintptr_t file_end = start + p->p_filesz, mem_end = start + p->p_memsz;
 	uintptr_t anon = ALIGN_UP(file_end, PAGE_SIZE);
@@ -427,13 +487,21 @@ static int exec_map_segment(struct exec_ctx *x, struct vm_object *obj,
 
 	if (p->p_filesz) {
 		r = vm_map(x->mm, page, anon - page, flags, obj,
-			   p->p_offset / PAGE_SIZE, x->file, true);
+			   p->p_offset / PAGE_SIZE, file, true);
 		if (r < 0)
 			return (int)r;
 	} else {
 		anon = page;
 	}
 	if (ALIGN_UP(mem_end, PAGE_SIZE) > anon) {
+		/*
+		 * Linux maps a bss with brk semantics (writable, accounted),
+		 * so one larger than RAM fails with ENOMEM whatever p_flags
+		 * say; check it here since our bss keeps the segment's flags.
+		 */
+		if ((ALIGN_UP(mem_end, PAGE_SIZE) - anon) >> PAGE_SHIFT >
+		    nr_total_pages())
+			return -ENOMEM;
 		r = vm_map(x->mm, anon, ALIGN_UP(mem_end, PAGE_SIZE) - anon,
 			   flags, NULL, 0, NULL, true);
 		if (r < 0)
@@ -446,10 +514,10 @@ static int exec_map_segment(struct exec_ctx *x, struct vm_object *obj,
  * The bytes after p_filesz in the segment's last file page belong to the
  * bss and must read as zero (the page holds whatever follows in the file).
  */
-static int exec_zero_tail(struct exec_ctx *x, const Elf64_Phdr *p)
+static int exec_zero_tail(struct exec_ctx *x, u64 bias, const Elf64_Phdr *p)
 {
 	static const u8 zeros[256];
-	uintptr_t at = x->bias + p->p_vaddr + p->p_filesz;
+	uintptr_t at = bias + p->p_vaddr + p->p_filesz;
 	size_t left;
 
 	if (p->p_memsz == p->p_filesz || !p->p_filesz ||
@@ -484,32 +552,52 @@ static void exec_note_layout(struct exec_ctx *x, const Elf64_Phdr *p)
 	}
 }
 
-static int exec_map_image(struct exec_ctx *x)
+/* Map one ELF image's PT_LOAD segments at @bias. */
+static int exec_map_elf(struct exec_ctx *x, struct file *file,
+			const Elf64_Phdr *phdrs, const struct elf_info *info,
+			u64 bias, bool main)
 {
 	struct vm_object *obj = NULL;
 	int err;
 
-	if (!x->file->f_op->mmap_object)
+	if (!file->f_op->mmap_object)
 		return -EACCES;
-	err = x->file->f_op->mmap_object(x->file, &obj);
+	err = file->f_op->mmap_object(file, &obj);
 	if (err)
 		return err;
 	mutex_lock(&x->mm->lock);
-	for (u16 i = 0; i < x->info.phnum && !err; i++) {
-		if (x->phdrs[i].p_type != PT_LOAD || !x->phdrs[i].p_memsz)
+	for (u16 i = 0; i < info->phnum && !err; i++) {
+		if (phdrs[i].p_type != PT_LOAD || !phdrs[i].p_memsz)
 			continue;
-		err = exec_map_segment(x, obj, &x->phdrs[i]);
-		if (!err)
-			exec_note_layout(x, &x->phdrs[i]);
+		err = exec_map_segment(x, file, bias, obj, &phdrs[i]);
+		if (!err && main)
+			exec_note_layout(x, &phdrs[i]);
 	}
-	x->mm->start_brk = x->mm->brk = x->bias + x->info.hi;
+	if (main)
+		x->mm->start_brk = x->mm->brk = bias + info->hi;
 	mutex_unlock(&x->mm->lock);
 	vm_object_put(obj);	/* the VMAs hold their own references */
-	for (u16 i = 0; i < x->info.phnum && !err; i++)
-		if (x->phdrs[i].p_type == PT_LOAD)
-			err = exec_zero_tail(x, &x->phdrs[i]);
-	x->entry = x->bias + x->info.entry;
+	for (u16 i = 0; i < info->phnum && !err; i++)
+		if (phdrs[i].p_type == PT_LOAD)
+			err = exec_zero_tail(x, bias, &phdrs[i]);
 	return err;
+}
+
+static int exec_map_image(struct exec_ctx *x)
+{
+	int err = exec_map_elf(x, x->file, x->phdrs, &x->info, x->bias, true);
+
+	x->entry = x->bias + x->info.entry;
+	if (!err && x->ifile)
+		err = exec_map_elf(x, x->ifile, x->iphdrs, &x->iinfo, x->ibias,
+				   false);
+	return err;
+}
+
+/* Where the new program starts: the dynamic linker if there is one. */
+static uintptr_t exec_start_ip(const struct exec_ctx *x)
+{
+	return x->ifile ? x->ibias + x->iinfo.entry : x->entry;
 }
 
 static int exec_stack_write(void *ctx, uintptr_t dst, const void *src,
@@ -557,7 +645,7 @@ static int exec_build_stack(struct exec_ctx *x)
 		AT_PHDR, x->info.phdr_vaddr ? x->bias + x->info.phdr_vaddr : 0,
 		AT_PHENT, sizeof(Elf64_Phdr),
 		AT_PHNUM, x->info.phnum,
-		AT_BASE, 0,		/* no interpreter */
+		AT_BASE, x->ifile ? x->ibias : 0,	/* the dynamic linker */
 		AT_FLAGS, 0,
 		AT_ENTRY, x->entry,
 		AT_UID, c->uid,
@@ -662,7 +750,7 @@ static void exec_commit(struct exec_ctx *x)
 	irq = spin_lock_irqsave(&process_tree_lock);
 	p->did_exec = true;
 	spin_unlock_irqrestore(&process_tree_lock, irq);
-	arch_exec_set_regs(current_user_regs(), x->entry, x->stack.sp);
+	arch_exec_set_regs(current_user_regs(), exec_start_ip(x), x->stack.sp);
 }
 
 static void exec_ctx_free(struct exec_ctx *x)
@@ -676,6 +764,9 @@ static void exec_ctx_free(struct exec_ctx *x)
 	if (x->file)
 		fput(x->file);
 	kfree(x->phdrs);
+	if (x->ifile)
+		fput(x->ifile);
+	kfree(x->iphdrs);
 	if (x->mm)
 		mm_put(x->mm);	/* never activated */
 	if (x->files)

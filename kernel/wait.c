@@ -30,6 +30,23 @@ void prepare_to_wait(wait_queue_head_t *wq, struct wait_entry *we, int state)
 	spin_unlock_irqrestore(&wq->lock, irq);
 }
 
+void add_wait_queue(wait_queue_head_t *wq, struct wait_entry *we)
+{
+	unsigned long irq = spin_lock_irqsave(&wq->lock);
+
+	if (list_empty(&we->node))
+		list_add_tail(&we->node, &wq->waiters);
+	spin_unlock_irqrestore(&wq->lock, irq);
+}
+
+void remove_wait_queue(wait_queue_head_t *wq, struct wait_entry *we)
+{
+	unsigned long irq = spin_lock_irqsave(&wq->lock);
+
+	list_del(&we->node);
+	spin_unlock_irqrestore(&wq->lock, irq);
+}
+
 void finish_wait(wait_queue_head_t *wq, struct wait_entry *we)
 {
 	unsigned long irq;

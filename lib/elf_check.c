@@ -77,6 +77,7 @@ int elf_check_phdrs(const Elf64_Phdr *ph, u16 phnum, u64 file_size,
 	int err;
 
 	info->nr_load = 0;
+	info->has_interp = false;
 	info->exec_stack = true;	/* Linux's default without PT_GNU_STACK */
 	info->lo = info->hi = 0;
 	for (u16 i = 0; i < phnum; i++) {
@@ -84,8 +85,17 @@ int elf_check_phdrs(const Elf64_Phdr *ph, u16 phnum, u64 file_size,
 
 		switch (p->p_type) {
 		case PT_INTERP:
-			/* A dynamic linker is needed: none exists yet. */
-			return -ENOEXEC;
+			/* The first one counts, as on Linux. */
+			if (info->has_interp)
+				continue;
+			if (p->p_filesz < 2 || p->p_filesz > ELF_INTERP_MAX ||
+			    p->p_offset > file_size ||
+			    p->p_filesz > file_size - p->p_offset)
+				return -ENOEXEC;
+			info->has_interp = true;
+			info->interp_off = p->p_offset;
+			info->interp_len = p->p_filesz;
+			continue;
 		case PT_GNU_STACK:
 			info->exec_stack = (p->p_flags & PF_X) != 0;
 			continue;

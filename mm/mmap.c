@@ -130,6 +130,8 @@ static long do_mmap(uintptr_t addr, size_t len, unsigned long prot,
 		pgoff = 0;
 	}
 	limit = (flags & MAP_32BIT) && !fixed ? MAP_32BIT_TOP : 0;
+	if (flags & MAP_NORESERVE)
+		vmf |= VM_NORESERVE;
 
 	mutex_lock(&mm->lock);
 	/* NOREPLACE wins over MAP_FIXED when both are given (Linux). */

@@ -333,6 +333,17 @@ long vm_map(struct mm *mm, uintptr_t addr, size_t len, unsigned long flags,
 		return -ENOMEM;
 	if (mm->nr_vmas >= MM_MAX_VMAS)
 		return -ENOMEM;
+	/*
+	 * Linux's default overcommit heuristic: one private writable (or
+	 * shared anonymous) mapping may not exceed all of RAM (there is no
+	 * swap), unless MAP_NORESERVE says not to count it. It turns absurd requests - a 64 TiB bss, say - into ENOMEM
+	 * up front instead of an OOM later.
+	 */
+	if (!(flags & VM_NORESERVE) &&
+	    ((flags & (VM_WRITE | VM_SHARED)) == VM_WRITE ||
+	     ((flags & VM_SHARED) && !obj)) &&
+	    (len >> PAGE_SHIFT) > nr_total_pages())
+		return -ENOMEM;
 	if (fixed) {
 		if (addr & ~PAGE_MASK)
 			return -EINVAL;

@@ -8,6 +8,7 @@
 #include <ferrite/devices.h>
 #include <ferrite/errno.h>
 #include <ferrite/fs.h>
+#include <ferrite/poll.h>
 #include <ferrite/mutex.h>
 #include <ferrite/printk.h>
 #include <ferrite/process.h>
@@ -306,10 +307,32 @@ static long tty_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	}
 }
 
+/*
+ * Readable as Linux's n_tty decides: a complete line (or end-of-file
+ * mark) in canonical mode; otherwise at least VMIN bytes when VTIME is 0
+ * and VMIN > 0, else one byte. Output never blocks (polled UART).
+ */
+static unsigned int tty_poll(struct file *f, struct poll_table *pt)
+{
+	struct tty *t = &console_tty;
+	unsigned int mask = POLLOUT | POLLWRNORM;
+	struct termios tm;
+	size_t need = 1;
+
+	poll_wait(f, &t->read_wait, pt);
+	tty_get_termios(t, &tm);
+	if (!(tm.c_lflag & ICANON) && tm.c_cc[VTIME] == 0 && tm.c_cc[VMIN] > 0)
+		need = tm.c_cc[VMIN];
+	if (tty_readable(t) >= need)
+		mask |= POLLIN | POLLRDNORM;
+	return mask;
+}
+
 static const struct file_operations tty_fops = {
 	.read = tty_read,
 	.write = tty_write,
 	.ioctl = tty_ioctl,
+	.poll = tty_poll,
 };
 
 int tty_register_devices(void)

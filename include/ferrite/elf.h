@@ -67,6 +67,8 @@ _Static_assert(sizeof(Elf64_Phdr) == 56, "ELF64 program header is 56 bytes");
 #define ELF_MAX_PHNUM	(65536 / sizeof(Elf64_Phdr))
 
 /* What the checks learned; addresses are the file's, before any bias. */
+#define ELF_INTERP_MAX	4096	/* PT_INTERP path, with its NUL (PATH_MAX) */
+
 struct elf_info {
 	u16 type;		/* ET_EXEC or ET_DYN */
 	u64 entry;
@@ -76,6 +78,9 @@ struct elf_info {
 	u64 phdr_vaddr;		/* where the phdr table is mapped; 0: nowhere */
 	unsigned int nr_load;
 	bool exec_stack;	/* no PT_GNU_STACK, or one with PF_X */
+	bool has_interp;	/* PT_INTERP present: a dynamic linker is named */
+	u64 interp_off;		/* its path in the file: offset, length incl. NUL */
+	u64 interp_len;
 };
 
 /*
@@ -87,8 +92,8 @@ int elf_check_header(const void *buf, size_t len, u64 file_size,
 		     struct elf_info *info);
 
 /*
- * Check the program headers: PT_INTERP is refused (no dynamic linker
- * yet); each PT_LOAD must have filesz <= memsz, lie inside the file,
+ * Check the program headers: the first PT_INTERP is recorded (its path
+ * must fit the file and PATH_MAX); each PT_LOAD must have filesz <= memsz, lie inside the file,
  * not wrap, fit below @user_top, have vaddr and offset congruent modulo
  * the page size, and come in ascending, non-overlapping order. Fills
  * the span, phdr address and stack flag of @info. 0 or -ENOEXEC.

@@ -272,6 +272,9 @@ void path_put(const struct path *p);
 
 struct file *file_alloc(const struct path *path, unsigned int flags);
 struct file *get_file(struct file *f);
+/* Take f->pos_lock where the position matters; pass the result to unlock. */
+bool file_pos_lock(struct file *f);
+void file_pos_unlock(struct file *f, bool locked);
 void fput(struct file *f);
 
 /* ---- fd tables ------------------------------------------------------ */

@@ -25,6 +25,7 @@ struct file;
 #define VM_GROWSDOWN	0x100	/* the main stack */
 #define VM_DONTCOPY	0x200	/* MADV_DONTFORK */
 #define VM_WIPEONFORK	0x400	/* MADV_WIPEONFORK: the child starts zeroed */
+#define VM_NORESERVE	0x800	/* MAP_NORESERVE: not counted against RAM */
 #define VM_PROT_MASK	(VM_READ | VM_WRITE | VM_EXEC)
 #define VM_MAY_ALL	(VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
 

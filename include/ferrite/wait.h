@@ -44,6 +44,13 @@ void wait_entry_init(struct wait_entry *we, unsigned int flags);
  * wake_up() that runs after the caller's condition check finds it.
  */
 void prepare_to_wait(wait_queue_head_t *wq, struct wait_entry *we, int state);
+/*
+ * Queue or unqueue @we without touching the task state: for waiters on
+ * several queues at once (poll), which set their state themselves.
+ */
+void add_wait_queue(wait_queue_head_t *wq, struct wait_entry *we);
+void remove_wait_queue(wait_queue_head_t *wq, struct wait_entry *we);
+
 /* Back to TASK_RUNNING and off the queue. */
 void finish_wait(wait_queue_head_t *wq, struct wait_entry *we);
 

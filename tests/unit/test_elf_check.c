@@ -2,7 +2,7 @@
  * Tests for lib/elf_check.c: a well-formed static executable and PIE are
  * accepted with the right span and phdr address, and each kind of damage
  * (magic, class, machine, phdr table outside the file, segment past EOF,
- * filesz > memsz, wrapping, overlap, misalignment, PT_INTERP) is refused.
+ * filesz > memsz, wrapping, overlap, misalignment, bad PT_INTERP bounds) is refused.
  */
 #include "unit.h"
 
@@ -144,7 +144,7 @@ TEST(phdr_table_size_count_and_place_checked)
 	EXPECT_EQ(check(&im, &info), -ENOEXEC);
 }
 
-TEST(interp_refused)
+TEST(interp_recorded)
 {
 	struct image im;
 	struct elf_info info;
@@ -152,6 +152,28 @@ TEST(interp_refused)
 	make_exec(&im);
 	im.ph[2] = (Elf64_Phdr){ .p_type = PT_INTERP, .p_offset = 0x100,
 		.p_filesz = 28 };
+	EXPECT_EQ(check(&im, &info), 0);
+	EXPECT(info.has_interp);
+	EXPECT_EQ(info.interp_off, 0x100);
+	EXPECT_EQ(info.interp_len, 28);
+}
+
+TEST(interp_path_bounds_checked)
+{
+	struct image im;
+	struct elf_info info;
+
+	make_exec(&im);		/* runs past the end of the file */
+	im.ph[2] = (Elf64_Phdr){ .p_type = PT_INTERP, .p_offset = FSIZE - 4,
+		.p_filesz = 28 };
+	EXPECT_EQ(check(&im, &info), -ENOEXEC);
+	make_exec(&im);		/* longer than PATH_MAX */
+	im.ph[2] = (Elf64_Phdr){ .p_type = PT_INTERP, .p_offset = 0x100,
+		.p_filesz = ELF_INTERP_MAX + 1 };
+	EXPECT_EQ(check(&im, &info), -ENOEXEC);
+	make_exec(&im);		/* too short to hold a name */
+	im.ph[2] = (Elf64_Phdr){ .p_type = PT_INTERP, .p_offset = 0x100,
+		.p_filesz = 1 };
 	EXPECT_EQ(check(&im, &info), -ENOEXEC);
 }
 
