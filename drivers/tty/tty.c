@@ -203,47 +203,109 @@ static int tty_set_termios(struct tty *t, unsigned long arg, bool flush)
 	return 0;
 }
 
-/* Make this the caller's controlling terminal (no stealing rules yet). */
-static int tty_set_ctty(struct tty *t)
+/*
+ * Controlling-terminal rules, as Linux: a tty belongs to at most one
+ * session (t->sid); the processes of that session see it as their
+ * controlling terminal, everyone else gets ENOTTY from the job-control
+ * ioctls. Opening /dev/console never makes it a controlling terminal
+ * (Linux exempts it), so a shell started on it runs without job control
+ * until it acquires a terminal with TIOCSCTTY.
+ */
+static void caller_ids(int *pid, int *pgid, int *sid)
 {
 	struct process *p = current_process();
 	unsigned long fl;
-	int sid, pgid;
 
+	*pid = *pgid = *sid = 0;
 	if (!p)
-		return -ENOTTY;
+		return;
 	fl = spin_lock_irqsave(&process_tree_lock);
-	sid = p->sid;
-	pgid = p->pgid;
+	*pid = p->pid;
+	*pgid = p->pgid;
+	*sid = p->sid;
 	spin_unlock_irqrestore(&process_tree_lock, fl);
+}
+
+static bool tty_is_callers_ctty(struct tty *t)
+{
+	int pid, pgid, sid;
+
+	caller_ids(&pid, &pgid, &sid);
+	return sid && READ_ONCE(t->sid) == sid;
+}
+
+/* Does process group @pgrp exist in session @sid? (ESRCH / EPERM) */
+static int pgrp_check(int pgrp, int sid)
+{
+	struct process *p;
+	unsigned long fl = spin_lock_irqsave(&process_tree_lock);
+	int err = -ESRCH;
+
+	list_for_each_entry(p, process_list_head(), all_node) {
+		if (p->pgid != pgrp || p->state != PROCESS_ALIVE)
+			continue;
+		err = p->sid == sid ? 0 : -EPERM;
+		break;
+	}
+	spin_unlock_irqrestore(&process_tree_lock, fl);
+	return err;
+}
+
+/* TIOCSCTTY: a session leader without a terminal takes this one. */
+static int tty_set_ctty(struct tty *t, unsigned long steal)
+{
+	int pid, pgid, sid;
+	unsigned long fl;
+	int err = 0;
+
+	caller_ids(&pid, &pgid, &sid);
+	if (!pid || pid != sid)
+		return -EPERM;			/* not a session leader */
 	fl = spin_lock_irqsave(&t->lock);
+	if (t->sid == sid)
+		goto out;			/* already ours */
+	/* Another session's terminal: only root may steal it, with arg 1. */
+	if (t->sid && steal != 1) {
+		err = -EPERM;
+		goto out;
+	}
 	t->sid = sid;
 	t->pgrp = pgid;
+out:
 	spin_unlock_irqrestore(&t->lock, fl);
-	return 0;
+	return err;
 }
 
 static long tty_ioctl_int(struct tty *t, unsigned int cmd, unsigned long arg)
 {
+	int pid, pgid, sid, v, err;
 	unsigned long fl;
-	int v;
 
 	switch (cmd) {
 	case TIOCGPGRP:
 	case TIOCGSID:
+		if (!tty_is_callers_ctty(t))
+			return -ENOTTY;
+		fl = spin_lock_irqsave(&t->lock);
+		v = cmd == TIOCGPGRP ? t->pgrp : t->sid;
+		spin_unlock_irqrestore(&t->lock, fl);
+		return put_user(v, UADDR(arg));
 	case FIONREAD:
 		fl = spin_lock_irqsave(&t->lock);
-		v = cmd == TIOCGPGRP ? t->pgrp : cmd == TIOCGSID ? t->sid :
-		    (int)n_tty_inq(&t->ld);
+		v = (int)n_tty_inq(&t->ld);
 		spin_unlock_irqrestore(&t->lock, fl);
-		if (cmd == TIOCGSID && !v)
-			return -ENOTTY;
 		return put_user(v, UADDR(arg));
 	case TIOCSPGRP:
+		if (!tty_is_callers_ctty(t))
+			return -ENOTTY;
 		if (get_user(&v, UADDR(arg)))
 			return -EFAULT;
 		if (v < 0)
 			return -EINVAL;
+		caller_ids(&pid, &pgid, &sid);
+		err = pgrp_check(v, sid);
+		if (err)
+			return err;
 		fl = spin_lock_irqsave(&t->lock);
 		t->pgrp = v;
 		spin_unlock_irqrestore(&t->lock, fl);
@@ -284,12 +346,18 @@ static long tty_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		spin_unlock_irqrestore(&t->lock, fl);
 		return 0;
 	case TIOCSCTTY:
-		return tty_set_ctty(t);
+		return tty_set_ctty(t, arg);
 	case TIOCNOTTY:
-		fl = spin_lock_irqsave(&t->lock);
-		t->sid = 0;
-		t->pgrp = 0;
-		spin_unlock_irqrestore(&t->lock, fl);
+		/* A session leader giving it up frees the terminal (SIGHUP to
+		 * the foreground group comes with job control). */
+		if (!tty_is_callers_ctty(t))
+			return -ENOTTY;
+		if (current_process() && current_process()->pid == READ_ONCE(t->sid)) {
+			fl = spin_lock_irqsave(&t->lock);
+			t->sid = 0;
+			t->pgrp = 0;
+			spin_unlock_irqrestore(&t->lock, fl);
+		}
 		return 0;
 	case TCFLSH:
 		if (arg > TCIOFLUSH)
