@@ -396,7 +396,19 @@ static unsigned int tty_poll(struct file *f, struct poll_table *pt)
 	return mask;
 }
 
+/*
+ * /dev/tty (5:0) is the caller's controlling terminal: without one, ENXIO
+ * as on Linux. The console and ttyS0 nodes open the port itself.
+ */
+static int tty_open(struct inode *inode, struct file *f)
+{
+	if (inode->rdev == MKDEV(5, 0) && !tty_is_callers_ctty(&console_tty))
+		return -ENXIO;
+	return 0;
+}
+
 static const struct file_operations tty_fops = {
+	.open = tty_open,
 	.read = tty_read,
 	.write = tty_write,
 	.ioctl = tty_ioctl,
