@@ -16,6 +16,7 @@ static const char *const stage_names[BOOT_STAGE_COUNT] = {
 	[BOOT_STAGE_TIME] = "platform",
 	[BOOT_STAGE_SCHED] = "scheduler",
 	[BOOT_STAGE_READY] = "ready",
+	[BOOT_STAGE_INIT] = "init",
 };
 
 void boot_stamp(enum boot_stage stage)
@@ -43,4 +44,20 @@ void boot_report(void)
 				(unsigned long long)stamp_us(s));
 	pr_notice("ferrite: ready in %llu us\n",
 		  (unsigned long long)boot_ready_us());
+}
+
+/*
+ * The second figure: from the first instruction to init's first user
+ * instruction, including the root filesystem, devices, unpacking the
+ * initramfs and loading init. Called once, just before pid 1 enters
+ * user mode.
+ */
+void boot_report_init(const char *path)
+{
+	u64 us;
+
+	boot_stamp(BOOT_STAGE_INIT);
+	us = stamp_us(BOOT_STAGE_INIT);
+	pr_info("ferrite: starting %s, %llu us after entry\n", path,
+		(unsigned long long)us);
 }

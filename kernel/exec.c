@@ -698,7 +698,7 @@ static void exec_commit(struct exec_ctx *x)
 	struct task *self = current();
 	struct process *p = self->proc;
 	struct mm *old_mm = p->mm;
-	struct path *exe = kmalloc(sizeof(*exe), GFP_KERNEL);
+	struct path *exe = kmalloc(sizeof(*exe), GFP_KERNEL), *old_exe;
 	unsigned long irq;
 
 	/*
@@ -715,33 +715,43 @@ static void exec_commit(struct exec_ctx *x)
 	self->rseq_area = 0;
 	self->rseq_len = 0;
 
-	preempt_disable();
-	p->mm = x->mm;
-	mm_activate(x->mm);
-	preempt_enable();
-	x->mm = NULL;
-	process_vfork_release(p);
-	if (old_mm)
-		mm_put(old_mm);
-	if (x->files) {
-		struct files *old = p->files;
+	/* Swap under the tree lock: /proc takes references under it too. */
+	{
+		struct files *old_files = NULL;
 
-		p->files = x->files;
+		preempt_disable();
+		irq = spin_lock_irqsave(&process_tree_lock);
+		p->mm = x->mm;
+		if (x->files) {
+			old_files = p->files;
+			p->files = x->files;
+		}
+		spin_unlock_irqrestore(&process_tree_lock, irq);
+		mm_activate(x->mm);
+		preempt_enable();
+		x->mm = NULL;
 		x->files = NULL;
-		files_put(old);
+		process_vfork_release(p);
+		if (old_mm)
+			mm_put(old_mm);
+		if (old_files)
+			files_put(old_files);
 	}
 	files_close_on_exec(p->files);
 	arch_thread_exec_reset(self);
 	exec_set_comm(self, x->filename);
 	/* /proc/pid/exe is informational: lose it rather than fail here. */
-	if (p->exe) {
-		path_put(p->exe);
-		kfree(p->exe);
-	}
-	p->exe = exe;
 	if (exe) {
 		*exe = x->file->path;
 		path_get(exe);
+	}
+	irq = spin_lock_irqsave(&process_tree_lock);
+	old_exe = p->exe;
+	p->exe = exe;
+	spin_unlock_irqrestore(&process_tree_lock, irq);
+	if (old_exe) {
+		path_put(old_exe);
+		kfree(old_exe);
 	}
 	/* No set-id programs: the saved and fs ids follow the effective. */
 	p->cred.suid = p->cred.fsuid = p->cred.euid;

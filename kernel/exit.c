@@ -35,27 +35,38 @@ static void exit_clear_child_tid(struct task *t)
 	}
 }
 
-/* Drop the address space, files and fs context (task context, may sleep). */
+/*
+ * Drop the address space, files and fs context (task context, may sleep).
+ * The pointers are cleared under process_tree_lock, so /proc readers that
+ * take their references under that lock either see a live object (our
+ * reference is put only after the lock is released) or NULL.
+ */
 static void exit_release_resources(struct process *p)
 {
-	struct mm *mm = p->mm;
+	struct mm *mm;
+	struct files *files;
+	struct fs_context *fs;
+	unsigned long irq;
 
-	if (mm) {
-		/* Switch away first: mm_put may free the tables we run on. */
-		preempt_disable();
-		p->mm = NULL;
+	preempt_disable();
+	irq = spin_lock_irqsave(&process_tree_lock);
+	mm = p->mm;
+	files = p->files;
+	fs = p->fs;
+	p->mm = NULL;
+	p->files = NULL;
+	p->fs = NULL;
+	spin_unlock_irqrestore(&process_tree_lock, irq);
+	/* Switch away first: mm_put may free the tables we run on. */
+	if (mm)
 		mm_activate(NULL);
-		preempt_enable();
+	preempt_enable();
+	if (mm)
 		mm_put(mm);
-	}
-	if (p->files) {
-		files_put(p->files);
-		p->files = NULL;
-	}
-	if (p->fs) {
-		fs_context_put(p->fs);
-		p->fs = NULL;
-	}
+	if (files)
+		files_put(files);
+	if (fs)
+		fs_context_put(fs);
 }
 
 static __noreturn void init_exited(int status)

@@ -9,6 +9,7 @@
 #include <ferrite/fs.h>
 #include <ferrite/mm.h>
 #include <ferrite/printk.h>
+#include <ferrite/boot.h>
 #include <ferrite/process.h>
 
 /* One request at a time, from the boot thread. */
@@ -48,6 +49,8 @@ static void init_main(void *arg)
 	for (;;) {
 		wait_for_completion(&req.start);
 		req.result = kernel_execve(req.path, req.argv, req.envp);
+		if (!req.result)
+			boot_report_init(req.path);
 		complete(&req.done);
 		if (!req.result)
 			arch_return_to_user();

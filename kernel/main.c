@@ -136,10 +136,11 @@ __noreturn void kernel_main(void)
 	arch_timer_start(CONFIG_HZ);
 	arch_irq_enable();
 	boot_stamp(BOOT_STAGE_SCHED);
-	vfs_init();
-	devices_init();
 	boot_stamp(BOOT_STAGE_READY);
 	boot_report();
+	/* Starting init: the root filesystem and the devices init needs. */
+	vfs_init();
+	devices_init();
 
 #ifdef CONFIG_SELFTEST
 	if (cmdline_get(&boot_cmdline, "crashtest"))

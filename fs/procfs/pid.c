@@ -20,9 +20,10 @@ struct process *proc_process(struct proc_inode *pi)
 }
 
 /*
- * References to another process's resources. The pointers are [self]:
- * reading them under the tree lock narrows, but does not close, the
- * window against that process's exit (see the report to the lead).
+ * References to another process's resources. Exit and exec replace these
+ * pointers under process_tree_lock and drop their own references only
+ * after releasing it, so a reference taken here under the lock is to a
+ * live object.
  */
 static struct mm *proc_get_mm(struct process *p)
 {

@@ -47,11 +47,13 @@ enum boot_stage {
 	BOOT_STAGE_TRAPS,
 	BOOT_STAGE_TIME,
 	BOOT_STAGE_SCHED,
-	BOOT_STAGE_READY,
+	BOOT_STAGE_READY,	/* kernel core up: next, root fs and init */
+	BOOT_STAGE_INIT,	/* init's first user instruction is next */
 	BOOT_STAGE_COUNT
 };
 void boot_stamp(enum boot_stage stage);
 void boot_report(void);		/* prints "ferrite: ready in N us" */
 u64 boot_ready_us(void);
+void boot_report_init(const char *path);	/* "starting /init, N us after entry" */
 
 #endif

@@ -84,12 +84,12 @@ struct process {
 	int pgid;			/* [pt] process group */
 	int sid;			/* [pt] session */
 
-	struct mm *mm;			/* [self] address space */
-	struct files *files;		/* [self] fd table */
-	struct fs_context *fs;		/* [self] root, cwd, umask */
+	struct mm *mm;			/* [self] written under [pt]; others read under [pt] */
+	struct files *files;		/* [self] written under [pt], as mm */
+	struct fs_context *fs;		/* [self] written under [pt], as mm */
 	struct cred cred;		/* [self] */
 	struct rlimit64 rlim[RLIM_NLIMITS];	/* [self] */
-	struct path *exe;		/* [self] program file (/proc/pid/exe) */
+	struct path *exe;		/* [self] written under [pt]: /proc/pid/exe */
 
 	u64 start_ns;			/* [I] arch_clock_ns() at creation */
 	u64 utime_ns, stime_ns;		/* [self] (accounting is coarse today) */
