@@ -7,6 +7,7 @@
  * is the task's user frame; GS is swapped on the way in and out.
  */
 #include <asm/boot_defs.h>
+#include <asm/frame.h>
 
 	.text
 	.balign 16
@@ -30,21 +31,7 @@ trap_common:
 	jz 1f
 	swapgs
 1:
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	SAVE_GPRS
 	cld
 	/*
 	 * A fake call frame whose return address is the interrupted rip, so
@@ -56,21 +43,7 @@ trap_common:
 	leaq 16(%rsp), %rdi
 	call trap_dispatch
 	addq $16, %rsp
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	RESTORE_GPRS
 	addq $16, %rsp			/* vector and error code */
 	testb $3, 8(%rsp)		/* going back to ring 3? */
 	jz 2f

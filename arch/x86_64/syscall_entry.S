@@ -5,6 +5,7 @@
  * and returns with SYSRET when that is safe, IRETQ otherwise.
  */
 #include <asm/percpu.h>
+#include <asm/frame.h>
 #include <asm/user.h>
 
 	.text
@@ -25,21 +26,7 @@ syscall_entry:
 	pushq %rcx			/* rip: the instruction after syscall */
 	pushq %rax			/* error_code: the call number */
 	pushq $ENTRY_TRAP_SYSCALL	/* vector */
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	SAVE_GPRS
 	xorl %ebp, %ebp			/* kernel backtraces stop here */
 	movq %rsp, %rdi			/* 22 pushes from a 16-aligned top: aligned */
 	call x86_do_syscall		/* back with interrupts off */
@@ -49,21 +36,7 @@ syscall_entry:
 	 * SYSRET: x86_do_syscall checked that the frame's rcx is its rip and
 	 * its r11 its rflags, so the restored rcx/r11 are what SYSRET needs.
 	 */
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	RESTORE_GPRS
 	movq 5 * 8(%rsp), %rsp		/* skip vector..rflags: the user rsp */
 	swapgs
 	sysretq
@@ -80,21 +53,7 @@ syscall_entry:
 x86_iret_to_user:
 	cli
 	movq %rdi, %rsp
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	RESTORE_GPRS
 	addq $16, %rsp			/* vector and error code */
 	swapgs
 	iretq

@@ -1,0 +1,47 @@
+/*
+ * Assembler macros that push and pop the general registers in the order
+ * of struct trap_frame (asm/arch_inline.h): the one place that order is
+ * written down for entry.S and syscall_entry.S.
+ */
+#ifndef ASM_FRAME_H
+#define ASM_FRAME_H
+
+#ifdef __ASSEMBLY__
+	.macro SAVE_GPRS
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	.endm
+
+	.macro RESTORE_GPRS
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+	.endm
+#endif
+
+#endif
