@@ -64,7 +64,8 @@ struct file *file_alloc(const struct path *path, unsigned int flags)
 		if (acc == O_WRONLY || acc == O_RDWR)
 			f->mode |= FMODE_WRITE;
 	}
-	f->flags = flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
+	/* O_NOCTTY stays visible to ->open (ttys), then goes (tty helper). */
+	f->flags = flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC);
 	spin_lock_init(&f->f_lock);
 	mutex_init(&f->pos_lock);
 	if (!(flags & O_PATH) && fop->open) {
@@ -76,6 +77,7 @@ struct file *file_alloc(const struct path *path, unsigned int flags)
 			return ERR_PTR(err);
 		}
 	}
+	f->flags &= ~(unsigned int)O_NOCTTY;
 	return f;
 }
 

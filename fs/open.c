@@ -201,7 +201,9 @@ int vfs_open_at(int dirfd, const char *name, int flags, umode_t mode,
 	err = open_checks(&p, &oi, flags, created);
 	if (err)
 		goto out;
-	f = file_alloc(&p, (unsigned int)(oi.flags | (flags & O_ACCMODE)));
+	/* O_NOCTTY reaches tty ->open; file_alloc drops it after (tty helper). */
+	f = file_alloc(&p, (unsigned int)(oi.flags |
+					  (flags & (O_ACCMODE | O_NOCTTY))));
 	if (IS_ERR(f)) {
 		err = (int)PTR_ERR(f);
 		goto out;

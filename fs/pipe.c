@@ -7,6 +7,7 @@
  * uninterruptible until signals exist.
  */
 #include <ferrite/fs.h>
+#include <ferrite/signal.h>
 #include <ferrite/poll.h>
 #include <ferrite/mm.h>
 #include <ferrite/printk.h>
@@ -32,9 +33,13 @@ struct pipe {
 static struct super_block *pipe_sb;
 static struct mount pipe_mnt;		/* [I] never on the mount table */
 
-/* Hook for signals (next issue): raise SIGPIPE in the writer here. */
+/* A write found no reader: SIGPIPE to the writer (its default kills). */
 void pipe_send_sigpipe(void)
 {
+	struct task *t = current();
+
+	if (t && t->proc)
+		kill_task(t, SIGPIPE, SI_USER);
 }
 
 static struct pipe *pipe_alloc(void)
@@ -123,8 +128,11 @@ static ssize_t pipe_read(struct file *f, struct iov_iter *to, u64 *pos)
 		mutex_unlock(&p->lock);
 		if (nonblocking(f))
 			return -EAGAIN;
-		wait_event(p->rd_wait, READ_ONCE(p->head) != READ_ONCE(p->tail) ||
-			   !READ_ONCE(p->writers));
+		/* signals: interruptible, restarted under SA_RESTART */
+		if (wait_event_interruptible(p->rd_wait,
+					     READ_ONCE(p->head) != READ_ONCE(p->tail) ||
+					     !READ_ONCE(p->writers)))
+			return -ERESTARTSYS;
 	}
 	n = MIN(to->count, (size_t)pipe_used(p));
 	got = pipe_copy(p, to, n, true);
@@ -195,9 +203,11 @@ static ssize_t pipe_write(struct file *f, struct iov_iter *from, u64 *pos)
 			mutex_unlock(&p->lock);
 			if (nonblocking(f))
 				return done ? (ssize_t)done : -EAGAIN;
-			wait_event(p->wr_wait,
-				   !READ_ONCE(p->readers) ||
-				   pipe_has_room(p, want));
+			/* signals: a partial write returns its count, as Linux */
+			if (wait_event_interruptible(p->wr_wait,
+						     !READ_ONCE(p->readers) ||
+						     pipe_has_room(p, want)))
+				return done ? (ssize_t)done : -ERESTARTSYS;
 			continue;
 		}
 		n = MIN(want, (size_t)(PIPE_SIZE - pipe_used(p)));
@@ -224,12 +234,18 @@ static long pipe_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	return put_user(n, UADDR(arg));
 }
 
-/* Wait until the other end's open counter moves past @seen. */
-static void fifo_wait_other(struct pipe *p, u32 *counter, u32 seen)
+/*
+ * Wait until the other end's open counter moves past @seen: 0, or
+ * -ERESTARTSYS when a signal came first (signals helper, issue 4).
+ */
+static int fifo_wait_other(struct pipe *p, u32 *counter, u32 seen)
 {
+	int err;
+
 	mutex_unlock(&p->lock);
-	wait_event(p->open_wait, READ_ONCE(*counter) != seen);
+	err = wait_event_interruptible(p->open_wait, READ_ONCE(*counter) != seen);
 	mutex_lock(&p->lock);
+	return err;
 }
 
 static int fifo_open(struct inode *i, struct file *f)
@@ -265,11 +281,24 @@ static int fifo_open(struct inode *i, struct file *f)
 	}
 	wake_up_all(&p->open_wait);
 	if (!anon && !nonblocking(f)) {
+		int err = 0;
+
 		/* A lone reader waits for a writer and vice versa (O_RDWR not). */
 		if (!(f->mode & FMODE_WRITE) && !p->writers)
-			fifo_wait_other(p, &p->w_opens, p->w_opens);
+			err = fifo_wait_other(p, &p->w_opens, p->w_opens);
 		else if (!(f->mode & FMODE_READ) && !p->readers)
-			fifo_wait_other(p, &p->r_opens, p->r_opens);
+			err = fifo_wait_other(p, &p->r_opens, p->r_opens);
+		if (err) {
+			/* Interrupted: this end was never opened. */
+			if (f->mode & FMODE_READ)
+				p->readers--;
+			if (f->mode & FMODE_WRITE)
+				p->writers--;
+			mutex_unlock(&p->lock);
+			wake_up_all(&p->rd_wait);
+			wake_up_all(&p->wr_wait);
+			return err;
+		}
 	}
 	mutex_unlock(&p->lock);
 	return 0;

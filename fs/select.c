@@ -2,13 +2,15 @@
  * poll, ppoll, select and pselect6. One engine (do_poll) polls every file,
  * registering on the files' wait queues during the first pass, and sleeps
  * until a wake-up or the deadline; select's bitmaps are translated to and
- * from poll masks as Linux defines them. Sleeps are uninterruptible until
- * signals exist (the sigmask arguments are validated, then unused).
+ * from poll masks as Linux defines them. A signal ends the sleep with
+ * -ERESTARTNOHAND (EINTR once a handler ran); ppoll and pselect6 apply
+ * their signal mask while they wait.
  */
 #include <ferrite/fs.h>
 #include <ferrite/mm.h>
 #include <ferrite/poll.h>
 #include <ferrite/process.h>
+#include <ferrite/signal.h>
 #include <ferrite/string.h>
 #include <ferrite/syscall.h>
 #include <ferrite/timer.h>
@@ -154,7 +156,7 @@ static long do_poll(struct kpollfd *fds, unsigned int n, u64 deadline)
 
 	poll_table_init(&pt, deadline != 0);
 	for (;;) {
-		set_current_state(TASK_UNINTERRUPTIBLE);
+		set_current_state(TASK_INTERRUPTIBLE);
 		ready = 0;
 		for (unsigned int i = 0; i < n; i++)
 			ready += poll_one(&fds[i], &pt);
@@ -162,6 +164,11 @@ static long do_poll(struct kpollfd *fds, unsigned int n, u64 deadline)
 		if (ready || pt.error || deadline == 0 ||
 		    (deadline != NO_DEADLINE && arch_clock_ns() >= deadline))
 			break;
+		/* signals helper (issue 4): a signal ends the wait */
+		if (signal_pending(current())) {
+			pt.error = -ERESTARTNOHAND;
+			break;
+		}
 		poll_sleep(deadline);
 	}
 	set_current_state(TASK_RUNNING);
@@ -200,17 +207,21 @@ static u64 ns_left(u64 deadline)
 	return deadline > now ? deadline - now : 0;
 }
 
+#define POLL_STACK_FDS	32	/* small sets need no allocation */
+
 static long poll_common(user_addr_t ufds, unsigned int nfds, u64 deadline)
 {
-	struct kpollfd *fds;
+	struct kpollfd stack_fds[POLL_STACK_FDS], *fds = stack_fds;
 	size_t bytes = (size_t)nfds * sizeof(*fds);
 	long r;
 
 	if (nfds > current_nofile_limit())
 		return -EINVAL;
-	fds = kmalloc(bytes ? bytes : 1, GFP_KERNEL);
-	if (!fds)
-		return -ENOMEM;
+	if (nfds > POLL_STACK_FDS) {
+		fds = kmalloc(bytes, GFP_KERNEL);
+		if (!fds)
+			return -ENOMEM;
+	}
 	r = -EFAULT;
 	if (copy_from_user(fds, ufds, bytes))
 		goto out;
@@ -225,7 +236,8 @@ static long poll_common(user_addr_t ufds, unsigned int nfds, u64 deadline)
 			break;
 		}
 out:
-	kfree(fds);
+	if (fds != stack_fds)
+		kfree(fds);
 	return r;
 }
 
@@ -238,6 +250,42 @@ SYSCALL_DEFINE3(poll, user_addr_t, ufds, unsigned int, nfds, int, timeout_ms)
 }
 
 #define SIGSET_SIZE 8	/* the kernel's sigset_t on x86_64 */
+
+/*
+ * ppoll/pselect6: block @umask while waiting. The old mask is restored
+ * on return, or after the handler when a signal interrupted the wait
+ * (the handler's frame carries the old mask, as Linux's saved_sigmask).
+ */
+static int sigmask_apply(user_addr_t umask)
+{
+	struct task *t = current();
+	ksigset_t mask;
+
+	if (uaddr_is_null(umask))
+		return 0;
+	if (copy_from_user(&mask, umask, sizeof(mask)))
+		return -EFAULT;
+	t->saved_sigmask = t->blocked;
+	t->restore_sigmask = true;
+	set_current_blocked(mask);
+	return 0;
+}
+
+static void sigmask_done(long r)
+{
+	struct task *t = current();
+
+	if (!t->restore_sigmask || r == -ERESTARTNOHAND)
+		return;
+	t->restore_sigmask = false;
+	set_current_blocked(t->saved_sigmask);
+}
+
+/* Whether to report the time left: also when a signal interrupted. */
+static bool report_left(long r)
+{
+	return r >= 0 || r == -ERESTARTNOHAND;
+}
 
 SYSCALL_DEFINE5(ppoll, user_addr_t, ufds, unsigned int, nfds,
 		user_addr_t, utmo, user_addr_t, usigmask, size_t, sigsetsize)
@@ -253,8 +301,12 @@ SYSCALL_DEFINE5(ppoll, user_addr_t, ufds, unsigned int, nfds,
 			return r;
 		deadline = deadline_after(ns);
 	}
+	r = sigmask_apply(usigmask);
+	if (r)
+		return r;
 	r = poll_common(ufds, nfds, deadline);
-	if (!uaddr_is_null(utmo) && deadline != NO_DEADLINE && r >= 0) {
+	sigmask_done(r);
+	if (!uaddr_is_null(utmo) && deadline != NO_DEADLINE && report_left(r)) {
 		u64 left = deadline ? ns_left(deadline) : 0;
 		struct linux_timespec ts = {
 			(s64)(left / NSEC_PER_SEC), (s64)(left % NSEC_PER_SEC)
@@ -392,7 +444,7 @@ SYSCALL_DEFINE5(select, int, n, user_addr_t, uin, user_addr_t, uout,
 					  (u64)tv.tv_usec * 1000);
 	}
 	r = do_select(n, uin, uout, uex, deadline);
-	if (!uaddr_is_null(utv) && r >= 0) {
+	if (!uaddr_is_null(utv) && report_left(r)) {
 		u64 left = deadline && deadline != NO_DEADLINE ? ns_left(deadline) : 0;
 
 		tv.tv_sec = (s64)(left / NSEC_PER_SEC);
@@ -422,8 +474,14 @@ SYSCALL_DEFINE6(pselect6, int, n, user_addr_t, uin, user_addr_t, uout,
 			return r;
 		deadline = deadline_after(ns);
 	}
+	if (!uaddr_is_null(usig) && sig.ss) {
+		r = sigmask_apply(UADDR(sig.ss));
+		if (r)
+			return r;
+	}
 	r = do_select(n, uin, uout, uex, deadline);
-	if (!uaddr_is_null(uts) && r >= 0) {
+	sigmask_done(r);
+	if (!uaddr_is_null(uts) && report_left(r)) {
 		u64 left = deadline && deadline != NO_DEADLINE ? ns_left(deadline) : 0;
 		struct linux_timespec ts = {
 			(s64)(left / NSEC_PER_SEC), (s64)(left % NSEC_PER_SEC)

@@ -739,6 +739,8 @@ static void exec_commit(struct exec_ctx *x)
 	}
 	files_close_on_exec(p->files);
 	arch_thread_exec_reset(self);
+	/* Handlers reset to SIG_DFL (ignored stay ignored); mask and pending kept. */
+	signal_exec(p, self);
 	exec_set_comm(self, x->filename);
 	/* /proc/pid/exe is informational: lose it rather than fail here. */
 	if (exe) {

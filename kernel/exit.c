@@ -1,8 +1,9 @@
 /*
- * The end of a process: exit/exit_group, fatal faults, releasing the
+ * The end of a process: exit/exit_group and fatal signals, releasing the
  * address space, files and fs context, re-parenting children to init,
- * becoming a zombie for the parent's wait, and init's own end, which
- * powers the machine off as Linux's panic-on-init-exit would stop it.
+ * becoming a zombie for the parent's wait (or reaping itself when the
+ * parent ignores SIGCHLD), the parent's exit signal, and init's own end,
+ * which powers the machine off as Linux's panic-on-init-exit would.
  */
 #include <ferrite/err.h>
 #include <ferrite/fs.h>
@@ -82,8 +83,8 @@ static __noreturn void init_exited(int status)
 
 /*
  * Hand our children to init. A zombie among them must wake init's wait;
- * a child's death signal (PR_SET_PDEATHSIG) would be sent here once
- * signals exist. Tree lock held.
+ * a live child that asked for it (PR_SET_PDEATHSIG) gets its signal.
+ * Tree lock held.
  */
 static bool exit_reparent_locked(struct process *p)
 {
@@ -95,8 +96,29 @@ static bool exit_reparent_locked(struct process *p)
 		c->parent = init_process;
 		list_add_tail(&c->sibling, &init_process->children);
 		zombie |= c->state == PROCESS_ZOMBIE;
+		if (c->state == PROCESS_ALIVE && c->pdeath_signal)
+			kill_process(c, c->pdeath_signal, SI_USER);
 	}
 	return zombie;
+}
+
+/*
+ * Nobody will wait for us (the parent ignores SIGCHLD or set
+ * SA_NOCLDWAIT): leave the tree now, as Linux's release_task. The exe
+ * path goes here, while sleeping is still allowed.
+ */
+static void exit_detach_exe(struct process *p)
+{
+	struct path *exe;
+	unsigned long irq = spin_lock_irqsave(&process_tree_lock);
+
+	exe = p->exe;
+	p->exe = NULL;
+	spin_unlock_irqrestore(&process_tree_lock, irq);
+	if (exe) {
+		path_put(exe);
+		kfree(exe);
+	}
 }
 
 __noreturn void process_exit(int status)
@@ -104,14 +126,20 @@ __noreturn void process_exit(int status)
 	struct task *self = current();
 	struct process *p = self->proc, *parent;
 	unsigned long irq;
-	bool wake_init;
+	bool wake_init, autoreap;
 
 	BUG_ON(!p);
 	exit_clear_child_tid(self);
 	process_vfork_release(p);
+	/* From here on signals to us are dropped; the real timer is off. */
+	signal_exit(p, self);
 	exit_release_resources(p);
 	if (p == init_process)
 		init_exited(status);
+	/* A session leader's end hangs up its controlling terminal. */
+	if (p->pid == READ_ONCE(p->sid))
+		tty_session_leader_exit(p->sid);
+	exit_detach_exe(p);
 
 	/*
 	 * No preemption from the wake-up to the final switch: the parent may
@@ -127,6 +155,12 @@ __noreturn void process_exit(int status)
 	p->exit_status = status;
 	p->state = PROCESS_ZOMBIE;
 	parent = p->parent;
+	autoreap = signal_notify_parent_exit(p);
+	if (autoreap) {
+		list_del(&p->sibling);
+		list_del(&p->all_node);
+		p->state = PROCESS_DEAD;
+	}
 	spin_unlock_irqrestore(&process_tree_lock, irq);
 
 	self->exit_code = status;
@@ -134,22 +168,11 @@ __noreturn void process_exit(int status)
 	if (wake_init && parent != init_process)
 		wake_up_all(&init_process->child_exit);
 	complete_all(&self->exited);
-	sched_exit_current();
-}
-
-__noreturn void process_fatal_fault(int sig, const char *why, u64 addr)
-{
-	struct task *self = current();
-	struct trap_frame *regs = current_user_regs();
-
 	/*
-	 * Linux's line is "prog[42]: segfault at 0 ip ... sp ... error 4";
-	 * the error code is the arch's (a caller may put it in @why).
+	 * The tree's reference: with preemption off nothing can look at
+	 * self->proc between this and the final switch.
 	 */
-	pr_info("%s[%d]: %s at %llx ip %016llx sp %016llx\n",
-		self->name, self->proc ? self->proc->pid : self->tid, why,
-		(unsigned long long)addr,
-		(unsigned long long)regs_ip(regs),
-		(unsigned long long)regs_sp(regs));
-	process_exit(W_EXITCODE(0, sig));
+	if (autoreap)
+		process_put(p);
+	sched_exit_current();
 }

@@ -159,6 +159,14 @@ static void fork_commit(struct fork_parts *fp, unsigned long flags,
 	/* rseq: inherited by a fork (same memory layout), not by CLONE_VM. */
 	t->rseq_area = (flags & CLONE_VM) ? 0 : self->rseq_area;
 	t->rseq_len = (flags & CLONE_VM) ? 0 : self->rseq_len;
+	/* Actions, mask and alt stack are inherited; pending signals are not. */
+	signal_fork(p, t, parent, self);
+	/* Linux: a CLONE_VM child (not vfork) must not share the alt stack. */
+	if ((flags & (CLONE_VM | CLONE_VFORK)) == CLONE_VM) {
+		t->sas_ss_sp = 0;
+		t->sas_ss_size = 0;
+		t->sas_ss_flags = 0;
+	}
 
 	irq = spin_lock_irqsave(&process_tree_lock);
 	p->parent = (flags & CLONE_PARENT) ? parent->parent : parent;

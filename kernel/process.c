@@ -36,6 +36,7 @@ struct process *process_alloc(void)
 	p->exit_signal = SIGCHLD;
 	p->dumpable = 1;
 	p->start_ns = arch_clock_ns();
+	signal_process_init(p);
 	return p;
 }
 

@@ -24,6 +24,9 @@ static LIST_HEAD(task_list);			/* [task_list_lock] */
 static u64 tid_bitmap[PID_MAX / 64];		/* [task_list_lock] */
 static int tid_next = 1;			/* [task_list_lock] */
 static unsigned int task_count;			/* [task_list_lock] */
+/* /proc (issue 4, procfs helper): tasks ever created, the last tid given. */
+static u64 tasks_created;			/* [task_list_lock] */
+static int tid_last;				/* [task_list_lock] */
 
 /*
  * Hand out the lowest free tid at or after the last one given, wrapping,
@@ -76,6 +79,7 @@ struct task *task_alloc(const char *name, unsigned int flags)
 	t->state = TASK_UNINTERRUPTIBLE;	/* until sched_start_task */
 	t->cpu = this_cpu();
 	list_init(&t->run_node);
+	list_init(&t->pending.queue);	/* signals (kernel/signal.c) */
 	completion_init(&t->exited);
 
 	irq = spin_lock_irqsave(&task_list_lock);
@@ -89,6 +93,9 @@ struct task *task_alloc(const char *name, unsigned int flags)
 	t->tid = tid;
 	list_add_tail(&t->all_node, &task_list);
 	task_count++;
+	tasks_created++;	/* /proc (issue 4) */
+	if (tid)
+		tid_last = tid;
 	spin_unlock_irqrestore(&task_list_lock, irq);
 	return t;
 
@@ -174,6 +181,36 @@ unsigned int nr_tasks(void)
 	return READ_ONCE(task_count);
 }
 
+/*
+ * Added for /proc/stat and /proc/loadavg (issue 4, procfs helper). States
+ * are read without the run queue lock: a statistic may be a moment stale.
+ * Kernel threads are never counted as blocked: they all sleep
+ * uninterruptibly (nothing signals them), where Linux's sleep as idle.
+ */
+void sched_get_stats(struct sched_stats *st)
+{
+	unsigned long irq = spin_lock_irqsave(&task_list_lock);
+	struct task *t;
+
+	st->nr_running = 0;
+	st->nr_blocked = 0;
+	list_for_each_entry(t, &task_list, all_node) {
+		int state = READ_ONCE(t->state);
+
+		if (t->flags & TF_IDLE)
+			continue;
+		if (state == TASK_RUNNING)
+			st->nr_running++;
+		else if (state == TASK_UNINTERRUPTIBLE && !(t->flags & TF_KTHREAD))
+			st->nr_blocked++;
+	}
+	st->nr_tasks = task_count;
+	st->tasks_created = tasks_created;
+	st->last_tid = tid_last;
+	spin_unlock_irqrestore(&task_list_lock, irq);
+	st->idle_ns = this_cpu()->idle ? task_cpu_time_ns(this_cpu()->idle) : 0;
+}
+
 /* --- run queue ---------------------------------------------------------- */
 
 static void enqueue_locked(struct cpu *c, struct task *t)
@@ -200,12 +237,24 @@ void sched_start_task(struct task *t)
 
 bool wake_up_task(struct task *t)
 {
+	return wake_up_state(t, ~(TASK_STATE_BIT(TASK_RUNNING) |
+				  TASK_STATE_BIT(TASK_DEAD)));
+}
+
+/*
+ * Signals wake only TASK_INTERRUPTIBLE sleepers (and SIGCONT/SIGKILL
+ * TASK_STOPPED ones): an uninterruptible sleep must not see a wake-up
+ * its condition did not cause.
+ */
+bool wake_up_state(struct task *t, unsigned int states)
+{
 	struct cpu *c = t->cpu;
 	unsigned long irq;
 	bool woke = false;
 
+	states &= ~(TASK_STATE_BIT(TASK_RUNNING) | TASK_STATE_BIT(TASK_DEAD));
 	irq = spin_lock_irqsave(&c->rq.lock);
-	if (t->state != TASK_RUNNING && t->state != TASK_DEAD) {
+	if (states & TASK_STATE_BIT(t->state)) {
 		t->state = TASK_RUNNING;
 		/*
 		 * The current task may be between setting its sleep state and

@@ -1,18 +1,14 @@
 /*
  * Waiting for children: wait4 and waitid. do_wait() finds a matching
  * zombie child under process_tree_lock, reaps it (unless WNOWAIT) and
- * reports Linux's status encoding; otherwise it sleeps on the caller's
- * child_exit queue, which exit wakes. Stopped and continued children do
- * not exist before signals, so WUNTRACED/WCONTINUED never report.
+ * reports Linux's status encoding, or a stopped/continued child's report
+ * (WUNTRACED/WCONTINUED); otherwise it sleeps, interruptibly, on the
+ * caller's child_exit queue, which exit, stop and continue wake.
  */
 #include <ferrite/err.h>
 #include <ferrite/process.h>
 #include <ferrite/syscall.h>
 #include <ferrite/timer.h>
-
-#define CLD_EXITED	1
-#define CLD_KILLED	2
-#define CLD_DUMPED	3
 
 static bool wait_matches(const struct process *c, int idtype, int id,
 			 unsigned int options)
@@ -54,18 +50,36 @@ static void wait_collect_locked(struct process *me, struct process *c,
 	me->cstime_ns += r->ru_stime_ns;
 }
 
+/* A stopped or continued child's report. Tree lock held. */
+static bool wait_stop_report_locked(struct process *c, unsigned int options,
+				    struct wait_result *r)
+{
+	if (c->state != PROCESS_ALIVE ||
+	    !signal_wait_report(c, options, &r->status))
+		return false;
+	r->pid = c->pid;
+	r->uid = c->cred.uid;
+	r->utime_ns = process_cpu_time_ns(c);
+	r->stime_ns = 0;
+	r->ru_utime_ns = r->utime_ns + c->cutime_ns;
+	r->ru_stime_ns = c->cstime_ns;
+	return true;
+}
+
 int do_wait(int idtype, int id, unsigned int options, struct wait_result *r)
 {
 	struct process *me = current_process(), *c, *reaped;
 	struct wait_entry we;
 	unsigned long irq;
-	bool any;
+	bool any, reported;
+	int err = 0;
 
 	r->pid = 0;
 	wait_entry_init(&we, 0);
 	for (;;) {
-		prepare_to_wait(&me->child_exit, &we, TASK_UNINTERRUPTIBLE);
+		prepare_to_wait(&me->child_exit, &we, TASK_INTERRUPTIBLE);
 		reaped = NULL;
+		reported = false;
 		any = false;
 		irq = spin_lock_irqsave(&process_tree_lock);
 		list_for_each_entry(c, &me->children, sibling) {
@@ -77,13 +91,23 @@ int do_wait(int idtype, int id, unsigned int options, struct wait_result *r)
 				reaped = c;
 				break;
 			}
+			if (wait_stop_report_locked(c, options, r)) {
+				reported = true;
+				break;
+			}
 		}
 		spin_unlock_irqrestore(&process_tree_lock, irq);
-		if (reaped || !any || (options & WNOHANG))
+		if (reaped || reported || !any || (options & WNOHANG))
 			break;
+		if (signal_pending(current())) {
+			err = -ERESTARTSYS;
+			break;
+		}
 		schedule();
 	}
 	finish_wait(&me->child_exit, &we);
+	if (err)
+		return err;
 	if (!any)
 		return -ECHILD;
 	/* The parent's reference, held since fork, goes with the reaping. */
@@ -162,7 +186,13 @@ static int waitid_report(user_addr_t infop, const struct wait_result *r)
 		h.si_signo = SIGCHLD;
 		c.si_pid = r->pid;
 		c.si_uid = r->uid;
-		if ((r->status & 0x7f) == 0) {
+		if (r->status == 0xffff) {
+			h.si_code = CLD_CONTINUED;
+			c.si_status = SIGCONT;
+		} else if ((r->status & 0xff) == 0x7f) {
+			h.si_code = CLD_STOPPED;
+			c.si_status = (r->status >> 8) & 0xff;
+		} else if ((r->status & 0x7f) == 0) {
 			h.si_code = CLD_EXITED;
 			c.si_status = (r->status >> 8) & 0xff;
 		} else {

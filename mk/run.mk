@@ -13,3 +13,12 @@ run:
 	@$(if $(filter fcboot,$(BOOT)),$(MAKE) --no-print-directory fcboot)
 	@$(if $(INITRD),,$(MAKE) --no-print-directory $(BUILD)/initramfs-run.cpio.gz)
 	@BUILD="$(BUILD)" INITRD="$(RUN_INITRD)" tools/qemu.sh interactive
+
+# `make test-interactive`: only the interactive console tests (also part of
+# `make test`). KERNEL=linux runs them on Debian's kernel instead, the
+# oracle (tools/fetch_linux.sh fetches it into $(BUILD)/linux/).
+.PHONY: test-interactive
+test-interactive:
+	@tools/deps.sh test
+	@$(if $(filter-out ferrite,$(or $(KERNEL),ferrite)),,$(MAKE) --no-print-directory kernel)
+	@BUILD="$(BUILD)" $(PYTHON) tools/interactive_tests.py

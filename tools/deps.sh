@@ -12,10 +12,13 @@ mode=${1:-run}
 pkgs_build=(gcc libc6-dev make binutils python3 python3-kconfiglib)
 # The user-space tests: musl-gcc for the test programs, Debian's static
 # BusyBox for the initramfs, dpkg-dev (dpkg-source) to unpack BusyBox's
-# source package for its test suite.
+# source package for its test suite, python3-pexpect to type at the guest's
+# console in the interactive tests.
 pkgs_run=("${pkgs_build[@]}" qemu-system-x86 cpio busybox-static)
-pkgs_test=("${pkgs_run[@]}" musl-tools dpkg-dev)
-pkgs_bench=("${pkgs_test[@]}")
+pkgs_test=("${pkgs_run[@]}" musl-tools dpkg-dev python3-pexpect)
+# make bench: matplotlib draws build/bench/ratios.png; Debian's kernel
+# comes from apt-get download (tools/fetch_linux.sh), nothing to install.
+pkgs_bench=("${pkgs_test[@]}" python3-matplotlib)
 
 case $mode in
 build) want=("${pkgs_build[@]}") ;;

@@ -145,10 +145,13 @@ def guest_run(bbtestsuite, log):
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, start_new_session=True)
     chunks, last = [], [time.time()]
+    live = open(log + ".live", "wb")	# follow a long run with tail -f
 
     def reader():
         for chunk in iter(lambda: proc.stdout.read1(4096), b""):
             chunks.append(chunk)
+            live.write(chunk)
+            live.flush()
             last[0] = time.time()
     t = threading.Thread(target=reader, daemon=True)
     t.start()
@@ -168,6 +171,7 @@ def guest_run(bbtestsuite, log):
             break
     proc.wait()
     t.join(5)
+    live.close()
     text = b"".join(chunks).decode("utf-8", "replace").replace("\r", "")
     with open(log, "w") as f:
         f.write(text + "\n[exit status %s]\n" % proc.returncode)

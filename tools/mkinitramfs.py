@@ -2,7 +2,8 @@
 """Builds initramfs images: cpio "newc" archives, optionally gzip'ed.
 
     tools/mkinitramfs.py --spec FILE -o out.cpio[.gz]
-    tools/mkinitramfs.py --layout test|run [--busybox B] [--build D] -o OUT
+    tools/mkinitramfs.py --layout test|run|interactive|bench [--busybox B]
+                         [--build D] -o OUT
 
 A spec has one entry a line (blank lines and '#' comments are skipped):
     dir   <path> <mode>
@@ -15,7 +16,12 @@ A name ending in .gz, or --gzip, compresses the output.
 --layout test: /bin/busybox and its applet links, /init running every
 test program of build/user/bin, the scenarios of tests/busybox, the BusyBox
 test suite when build/busybox-testsuite exists, then `poweroff -f`.
---layout run: busybox and an /init that starts an interactive shell.
+--layout run: busybox and an /init that starts a login shell with job
+control on the serial port (boots Linux as well as Ferrite).
+--layout interactive: the run layout plus the interactive tests' helper
+programs from build/user/bin (tools/interactive_tests.py).
+--layout bench: busybox, build/bench/init as /init and the benchmark
+programs of build/bench/bin in /bench/bin (make bench, tools/bench.py).
 """
 
 import argparse
@@ -144,7 +150,8 @@ export UFW_TMPDIR=/tmp TZ=UTC LC_ALL=C
 echo "=== ferrite-tests begin"
 for t in /tests/bin/*; do
 	n=${t##*/}
-	[ "$n" = helper ] && continue
+	# Programs that other tests run, not tests themselves.
+	case $n in helper|ptyrun) continue ;; esac
 	echo "=== ufw $n"
 	"$t" 2>&1
 	echo "=== ufw-end $n status $?"
@@ -183,21 +190,67 @@ echo "=== ferrite-tests end"
 """
 
 RUN_INIT = r"""#!/bin/sh
-# Ferrite interactive /init: a BusyBox shell on the console.
+# Ferrite interactive /init: a BusyBox login shell on the serial port with
+# job control. The same image boots Linux (tools/interactive_tests.py runs
+# it on both), which mounts nothing by itself: mount what is missing.
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root TERM=vt100
+[ -e /proc/self ] || mount -t proc proc /proc
+[ -e /dev/null ] || mount -t devtmpfs devtmpfs /dev
+[ -d /dev/pts ] || mkdir -p /dev/pts
+mount -t devpts devpts /dev/pts 2>/dev/null
 cd /root
 echo "Ferrite: BusyBox shell on the console; 'poweroff -f' to quit."
-sh
+# A shell on /dev/console gets no job control (the console cannot be a
+# controlling terminal), so open the port itself. The subshell is not a
+# process group leader, so setsid makes the session without forking and
+# -c makes the port the session's controlling terminal.
+tty=/dev/ttyS0
+[ -c $tty ] || tty=/dev/console
+(exec setsid -c sh -l) <$tty >$tty 2>&1
 echo "shell exited with status $?; powering off"
 poweroff -f
 """
 
+# Read by login shells (sh -l) of the run layout.
+RUN_PROFILE = r"""# Ferrite: /etc/profile of the interactive image.
+PS1='\w \$ '
+export PS1
+"""
+
+
+def add_run(arc, busybox, build, with_helpers):
+    add_busybox(arc, busybox)
+    arc.add_file("init", RUN_INIT.encode(), 0o755)
+    arc.add_file("etc/profile", RUN_PROFILE.encode())
+    if not with_helpers:
+        return
+    # The interactive tests' own programs (user/helpers), in /usr/bin.
+    for name in INTERACTIVE_HELPERS:
+        with open(os.path.join(build, "user", "bin", name), "rb") as f:
+            arc.add_file("usr/bin/" + name, f.read(), 0o755)
+
+
+# Helpers the interactive layout adds (tests/interactive/).
+INTERACTIVE_HELPERS = ("ptyrun",)
+
+
+def layout_bench(arc, build):
+    """The same archive boots Ferrite and Linux: /init is a static program
+    that mounts what Linux does not (see user/bench/init.c)."""
+    with open(os.path.join(build, "bench", "init"), "rb") as f:
+        arc.add_file("init", f.read(), 0o755)
+    arc.add_tree("bench/bin", os.path.join(build, "bench", "bin"))
+
 
 def layout(arc, kind, busybox, build):
-    add_busybox(arc, busybox)
-    if kind == "run":
-        arc.add_file("init", RUN_INIT.encode(), 0o755)
+    if kind == "bench":
+        add_busybox(arc, busybox)
+        layout_bench(arc, build)
         return
+    if kind in ("run", "interactive"):
+        add_run(arc, busybox, build, kind == "interactive")
+        return
+    add_busybox(arc, busybox)
     arc.add_file("init", TEST_INIT.encode(), 0o755)
     arc.add_tree("tests/bin", os.path.join(build, "user", "bin"))
     arc.add_tree("tests/elf-corpus", os.path.join(build, "user", "elf-corpus"))
@@ -214,7 +267,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("-o", "--output", required=True)
     ap.add_argument("--spec")
-    ap.add_argument("--layout", choices=("test", "run"))
+    ap.add_argument("--layout", choices=("test", "run", "interactive",
+                                             "bench"))
     ap.add_argument("--busybox", default="/bin/busybox")
     ap.add_argument("--build", default="build")
     ap.add_argument("--gzip", action="store_true")

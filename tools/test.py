@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Ferrite's test runner (`make test`): builds, host unit tests, in-kernel
-self-tests, QEMU boot tests and the user-space suite (tools/guest_tests.py). One PASS/FAIL line per test, full logs in
-build/test-logs/, and a last line "N passed, M failed" (exit 1 if M > 0)."""
+self-tests, QEMU boot tests, the user-space suite (tools/guest_tests.py)
+and the interactive console tests (tools/interactive_tests.py). One
+PASS/FAIL line per test, full logs in build/test-logs/, and a last line
+"N passed, M failed" (exit 1 if M > 0)."""
 
 import concurrent.futures
 import os
@@ -416,6 +418,35 @@ def user_tests(kernel_ok):
         report("guest-run", False, ["kernel did not build"])
 
 
+def interactive_tests(kernel_ok):
+    """Typing at the BusyBox shell on the serial console as a person does
+    (tools/interactive_tests.py), on Ferrite."""
+    if not kernel_ok:
+        report("interactive-run", False, ["kernel did not build"])
+        return
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    try:
+        import interactive_tests as it
+    except ImportError as e:
+        report("interactive-run", False,
+               ["%s (tools/deps.sh test installs python3-pexpect)" % e])
+        return
+    it.run(report, LOGS, kernel="ferrite")
+
+
+def bench_smoke(kernel_ok):
+    """Each benchmark program of make bench once, tiny counts, on Ferrite
+    (tools/bench.py smoke): they must keep working; timing is not judged."""
+    if not build("bench-initramfs", "build-bench"):
+        return
+    if not kernel_ok:
+        report("bench-smoke", False, ["kernel did not build"])
+        return
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    import bench
+    bench.smoke(report, LOGS)
+
+
 def main():
     os.chdir(ROOT)
     os.makedirs(LOGS, exist_ok=True)
@@ -427,6 +458,8 @@ def main():
         unit_tests()
         boot_figure(boot_tests(kernel_ok, fcboot_ok))
         user_tests(kernel_ok)
+        bench_smoke(kernel_ok)
+        interactive_tests(kernel_ok)
     except Exception:  # a runner bug must still end in a failed count
         report("test-runner", False, traceback.format_exc().split("\n"))
     print("%d passed, %d failed" % (passed, failed), flush=True)

@@ -11,6 +11,7 @@
 #include <ferrite/printk.h>
 #include <ferrite/sched.h>
 #include <ferrite/string.h>
+#include <ferrite/uaccess.h>
 #include <asm/user.h>
 #include <asm/x86.h>
 
@@ -33,6 +34,7 @@
 #define MXCSR_DEFAULT	0x1f80	/* all exceptions masked, round to nearest */
 
 static bool have_xsave;			/* [I] after fpu_init */
+static u32 mxcsr_mask;			/* [I] MXCSR bits FXRSTOR accepts */
 static u64 xcr0;			/* [I] */
 static u32 state_size;			/* [I] bytes of one save area */
 static struct kmem_cache *fpu_cache;	/* created on first use, then [I] */
@@ -46,6 +48,21 @@ static __always_inline void xsetbv(u32 index, u64 v)
 {
 	__asm__ __volatile__("xsetbv" : : "c"(index), "a"((u32)v),
 			     "d"((u32)(v >> 32)) : "memory");
+}
+
+/*
+ * The MXCSR bits this CPU implements (FXSAVE's MXCSR_MASK, 0 meaning the
+ * old default 0xffbf). A signal frame with any other bit set would make
+ * FXRSTOR/XRSTOR fault in the kernel, so sigreturn refuses it.
+ */
+static void fpu_probe_mxcsr_mask(void)
+{
+	static u8 area[512] __aligned(64);
+	u32 mask;
+
+	__asm__ __volatile__("fxsave64 (%0)" : : "r"(area) : "memory");
+	memcpy(&mask, area + 28, sizeof(mask));
+	mxcsr_mask = mask ? mask : 0xffbf;
 }
 
 /* Enable the FPU and SSE for user programs; pick the save format. */
@@ -76,6 +93,7 @@ void fpu_init(void)
 		state_size = 512;
 	}
 	__asm__ __volatile__("fninit");
+	fpu_probe_mxcsr_mask();
 	pr_info("fpu: %s, %u-byte state, xcr0 %#llx\n",
 		have_xsave ? "xsave" : "fxsave", state_size,
 		(unsigned long long)xcr0);
@@ -197,6 +215,153 @@ void fpu_switch(struct task *prev, struct task *next)
 		fpu_save(prev->arch.fpu);
 	if (next->arch.fpu)
 		fpu_restore(next->arch.fpu);
+}
+
+/* --- signal frames ---------------------------------------------------------- */
+
+/*
+ * Linux's software-reserved bytes at offset 464 of the legacy area tell
+ * a sigreturn that an XSAVE image (and how much of it) follows, and a
+ * second magic word right after the image confirms its size.
+ */
+#define FP_XSTATE_MAGIC1	0x46505853U
+#define FP_XSTATE_MAGIC2	0x46505845U
+#define FP_SW_BYTES_OFFSET	464
+#define XSAVE_HEADER_OFFSET	512
+#define XSAVE_HEADER_SIZE	64
+
+struct fpx_sw_bytes {
+	u32 magic1;
+	u32 extended_size;	/* image + MAGIC2 */
+	u64 xfeatures;
+	u32 xstate_size;
+	u32 padding[7];
+};
+_Static_assert(sizeof(struct fpx_sw_bytes) == 48, "fpx_sw_bytes layout");
+
+size_t fpu_sigframe_size(void)
+{
+	return have_xsave ? state_size + sizeof(u32) : state_size;
+}
+
+int fpu_save_to_user(user_addr_t buf)
+{
+	struct task *t = current();
+	struct fpx_sw_bytes sw = { 0 };
+	u32 magic2 = FP_XSTATE_MAGIC2;
+	unsigned long irq;
+
+	/*
+	 * A switch during the copy saves the same registers into the area
+	 * again (the kernel does not touch them), so it stays consistent.
+	 */
+	irq = arch_irq_save();
+	fpu_save(t->arch.fpu);
+	arch_irq_restore(irq);
+	if (copy_to_user(buf, t->arch.fpu, state_size))
+		return -EFAULT;
+	if (!have_xsave)
+		return 0;
+	sw.magic1 = FP_XSTATE_MAGIC1;
+	sw.extended_size = state_size + sizeof(u32);
+	sw.xfeatures = xcr0;
+	sw.xstate_size = state_size;
+	if (copy_to_user(uaddr_add(buf, FP_SW_BYTES_OFFSET), &sw, sizeof(sw)) ||
+	    copy_to_user(uaddr_add(buf, state_size), &magic2, sizeof(magic2)))
+		return -EFAULT;
+	return 0;
+}
+
+void fpu_reset_current(void)
+{
+	struct task *t = current();
+	unsigned long irq = arch_irq_save();
+
+	fpu_init_state(t->arch.fpu);
+	fpu_restore(t->arch.fpu);
+	arch_irq_restore(irq);
+}
+
+/* Does the image carry a full XSAVE area (Linux's check_xstate_in_sigframe)? */
+static bool sigframe_has_xstate(user_addr_t buf, const u8 *img)
+{
+	struct fpx_sw_bytes sw;
+	u32 magic2;
+
+	memcpy(&sw, img + FP_SW_BYTES_OFFSET, sizeof(sw));
+	if (sw.magic1 != FP_XSTATE_MAGIC1 || sw.xstate_size != state_size ||
+	    sw.extended_size != state_size + sizeof(u32))
+		return false;
+	if (copy_from_user(&magic2, uaddr_add(buf, state_size), sizeof(magic2)))
+		return false;
+	return magic2 == FP_XSTATE_MAGIC2;
+}
+
+/*
+ * Check a user image so that the restore cannot fault in the kernel:
+ * MXCSR only with implemented bits; in XSAVE form a standard-format
+ * header with only enabled features and zero reserved bytes.
+ */
+static int fpu_image_check(u8 *img, bool xstate)
+{
+	u32 mxcsr;
+	u64 hdr[XSAVE_HEADER_SIZE / 8];
+
+	memcpy(&mxcsr, img + FXSAVE_MXCSR, sizeof(mxcsr));
+	if (mxcsr & ~mxcsr_mask)
+		return -EINVAL;
+	if (!have_xsave)
+		return 0;
+	if (!xstate) {
+		/* Legacy image: x87 and SSE from it, the rest initialised. */
+		memset(img + XSAVE_HEADER_OFFSET, 0, XSAVE_HEADER_SIZE);
+		hdr[0] = XFEATURE_X87 | XFEATURE_SSE;
+		memcpy(img + XSAVE_HEADER_OFFSET, hdr, sizeof(u64));
+		return 0;
+	}
+	memcpy(hdr, img + XSAVE_HEADER_OFFSET, sizeof(hdr));
+	if (hdr[0] & ~xcr0)
+		return -EINVAL;
+	for (unsigned int i = 1; i < ARRAY_SIZE(hdr); i++)
+		if (hdr[i])
+			return -EINVAL;
+	return 0;
+}
+
+int fpu_restore_from_user(user_addr_t buf)
+{
+	struct task *t = current();
+	struct kmem_cache *c = fpu_cache_get();
+	u8 *img;
+	bool xstate = false;
+	unsigned long irq;
+	int err = -EFAULT;
+
+	if (uaddr_is_null(buf)) {
+		fpu_reset_current();	/* Linux: no fpstate, clean registers */
+		return 0;
+	}
+	img = c ? kmem_cache_alloc(c, GFP_KERNEL) : NULL;
+	if (!img)
+		return -ENOMEM;
+	memset(img, 0, state_size);
+	if (copy_from_user(img, buf, 512))
+		goto out;
+	if (have_xsave && sigframe_has_xstate(buf, img)) {
+		xstate = true;
+		if (copy_from_user(img + 512, uaddr_add(buf, 512), state_size - 512))
+			goto out;
+	}
+	err = fpu_image_check(img, xstate);
+	if (err)
+		goto out;
+	irq = arch_irq_save();
+	memcpy(t->arch.fpu, img, state_size);
+	fpu_restore(t->arch.fpu);
+	arch_irq_restore(irq);
+out:
+	kmem_cache_free(c, img);
+	return err;
 }
 
 /* AT_HWCAP: CPUID.1:EDX, as Linux reports it on x86. */

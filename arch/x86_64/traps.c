@@ -15,6 +15,7 @@
 #include <ferrite/sched.h>
 #include <ferrite/mm.h>
 #include <ferrite/process.h>
+#include <ferrite/signal.h>
 #include <ferrite/vm.h>
 #include <asm/user.h>
 #include <asm/x86.h>
@@ -35,14 +36,6 @@ _Static_assert(sizeof(struct idt_gate) == 16, "IDT gate layout");
 
 #define GATE_INTERRUPT	0x8e	/* present, DPL 0, 64-bit interrupt gate */
 #define GATE_DPL3	0x60	/* also reachable by int/int3 from ring 3 */
-
-/* Linux's signal numbers, for faults that end a user program. */
-#define SIGTRAP		5
-#define SIGBUS		7
-#define SIGFPE		8
-#define SIGKILL		9
-#define SIGSEGV		11
-#define SIGILL		4
 
 #define X86_TRAP_OF	4
 #define X86_TRAP_BR	5
@@ -303,48 +296,46 @@ static void handle_exception(struct trap_frame *tf)
 	kernel_exception(tf);
 }
 
-/* The signal Linux sends for exception @v in user mode, and its name. */
-static int user_exception_signal(unsigned int v, const char **why)
+/* What Linux sends for exception @v in user mode: signal, si_code, name. */
+struct user_trap {
+	int sig;
+	int code;
+	const char *why;
+};
+
+static struct user_trap user_exception_signal(unsigned int v)
 {
 	switch (v) {
 	case X86_TRAP_DE:
-		*why = "divide error";
-		return SIGFPE;
+		return (struct user_trap){ SIGFPE, FPE_INTDIV, "divide error" };
 	case X86_TRAP_DB:
-		*why = "debug trap";
-		return SIGTRAP;
+		return (struct user_trap){ SIGTRAP, TRAP_TRACE, "debug trap" };
 	case X86_TRAP_BP:
-		*why = "int3";
-		return SIGTRAP;
+		/* Linux's do_int3_user: a plain force_sig, so SI_KERNEL. */
+		return (struct user_trap){ SIGTRAP, SI_KERNEL, "int3" };
 	case X86_TRAP_UD:
-		*why = "invalid opcode";
-		return SIGILL;
+		return (struct user_trap){ SIGILL, ILL_ILLOPN, "invalid opcode" };
 	case X86_TRAP_NP:
-		*why = "segment not present";
-		return SIGBUS;
+		return (struct user_trap){ SIGBUS, SI_KERNEL, "segment not present" };
 	case X86_TRAP_SS:
-		*why = "stack segment";
-		return SIGBUS;
+		return (struct user_trap){ SIGBUS, SI_KERNEL, "stack segment" };
 	case X86_TRAP_AC:
-		*why = "alignment check";
-		return SIGBUS;
+		return (struct user_trap){ SIGBUS, BUS_ADRALN, "alignment check" };
 	case X86_TRAP_MF:
-		*why = "x87 floating point error";
-		return SIGFPE;
+		return (struct user_trap){ SIGFPE, FPE_FLTINV, "x87 floating point error" };
 	case X86_TRAP_XM:
-		*why = "SIMD floating point error";
-		return SIGFPE;
+		return (struct user_trap){ SIGFPE, FPE_FLTINV, "SIMD floating point error" };
 	case X86_TRAP_GP:
-		*why = "general protection fault";
-		return SIGSEGV;
+		return (struct user_trap){ SIGSEGV, SI_KERNEL, "general protection fault" };
 	default:
-		*why = v < 32 && exception_names[v] ? exception_names[v] : "trap";
-		return SIGSEGV;
+		return (struct user_trap){ SIGSEGV, SI_KERNEL,
+			v < 32 && exception_names[v] ? exception_names[v] : "trap" };
 	}
 }
 
+/* A page fault in ring 3 the handler could not resolve; 0 if it did. */
 static int user_page_fault(struct process *p, u64 addr, u64 ec,
-			   const char **why)
+			   struct user_trap *k)
 {
 	unsigned int flags = FAULT_USER;
 	int err;
@@ -358,13 +349,15 @@ static int user_page_fault(struct process *p, u64 addr, u64 ec,
 	case 0:
 		return 0;
 	case -EFAULT:
-		*why = "segfault";
-		return SIGSEGV;
+		k->sig = user_fault_signal(p->mm, addr, &k->code);
+		k->why = k->sig == SIGBUS ? "bus error" : "segfault";
+		return k->sig;
 	case -ENOMEM:
-		*why = "out of memory";	/* Linux's OOM killer: SIGKILL */
+		/* Linux's OOM killer: SIGKILL. */
+		*k = (struct user_trap){ SIGKILL, SI_KERNEL, "out of memory" };
 		return SIGKILL;
 	default:
-		*why = "bus error";
+		*k = (struct user_trap){ SIGBUS, BUS_ADRERR, "bus error" };
 		return SIGBUS;
 	}
 }
@@ -372,15 +365,17 @@ static int user_page_fault(struct process *p, u64 addr, u64 ec,
 /*
  * An exception in ring 3. Interrupts go back on (the program ran with
  * them on, and resolving a fault may sleep); a fault that cannot be
- * resolved ends the program. There are no signal handlers yet.
+ * resolved becomes a signal with Linux's si_code and si_addr (the
+ * address for page faults, the instruction for #DE/#UD/#MF/#XM, 0 for
+ * #GP and int3), delivered on the way out. The "segfault at" line is
+ * printed when no handler will take it.
  */
 static void user_exception(struct trap_frame *tf)
 {
 	unsigned int v = (unsigned int)tf->vector;
 	u64 addr = v == X86_TRAP_PF ? read_cr2() : 0;
+	struct user_trap k;
 	struct process *p;
-	const char *why;
-	int sig;
 
 	if (v == X86_TRAP_DF || v == X86_TRAP_MC)
 		kernel_exception(tf);
@@ -396,18 +391,23 @@ static void user_exception(struct trap_frame *tf)
 		return;
 	}
 	if (v == X86_TRAP_PF) {
-		sig = user_page_fault(p, addr, tf->error_code, &why);
-		if (!sig) {
+		if (!user_page_fault(p, addr, tf->error_code, &k)) {
 			arch_irq_disable();
 			return;
 		}
 	} else {
-		sig = user_exception_signal(v, &why);
-		/* Linux reports the faulting ip for these, 0 for #GP. */
-		if (sig == SIGFPE || sig == SIGILL || sig == SIGTRAP)
+		k = user_exception_signal(v);
+		if (k.sig == SIGFPE || k.sig == SIGILL || v == X86_TRAP_DB)
 			addr = tf->rip;
 	}
-	process_fatal_fault(sig, why, addr);
+	if (k.sig == SIGKILL) {
+		force_sig(SIGKILL);
+	} else {
+		signal_log_fault(k.sig, k.why, v == X86_TRAP_PF ? addr : ~0ULL,
+				 tf->rip, tf->rsp, tf->error_code);
+		force_sig_fault(k.sig, k.code, addr);
+	}
+	arch_irq_disable();
 }
 
 void trap_dispatch(struct trap_frame *tf);

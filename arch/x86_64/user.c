@@ -9,6 +9,7 @@
 #include <ferrite/printk.h>
 #include <ferrite/process.h>
 #include <ferrite/sched.h>
+#include <ferrite/signal.h>
 #include <ferrite/syscall.h>
 #include <ferrite/vm.h>
 #include <asm/percpu.h>
@@ -136,13 +137,20 @@ __attribute__((weak)) void exit_to_user_mode(struct trap_frame *regs)
 	}
 }
 
-/* A return address IRETQ would fault on in ring 0: kill the program. */
+/*
+ * A return address IRETQ would fault on in ring 0 (only a frame a
+ * program edited, e.g. through sigreturn, can hold one; rt_sigreturn
+ * already refuses it): kill the program with SIGSEGV, as Linux's #GP
+ * on IRET would.
+ */
 static __noreturn void bad_user_return(struct trap_frame *regs)
 {
 	arch_irq_enable();
-	if (current_process())
-		process_fatal_fault(11 /* SIGSEGV */, "bad return address",
-				    regs->rip);
+	if (current_process()) {
+		signal_log_fault(SIGSEGV, "bad return address", regs->rip,
+				 regs->rip, regs->rsp, 0);
+		force_fatal_sig(SIGSEGV);
+	}
 	panic("kernel thread returning to user rip %#llx",
 	      (unsigned long long)regs->rip);
 }

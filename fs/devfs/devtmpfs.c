@@ -7,6 +7,7 @@
 #include <ferrite/fs.h>
 #include <ferrite/printk.h>
 #include <ferrite/string.h>
+#include <ferrite/tty.h>
 
 /* [I] after devtmpfs_init; holds a reference so it is never freed. */
 static struct super_block *devtmpfs_sb;
@@ -40,6 +41,7 @@ static const struct devnode nodes[] = {
 	{ "console", S_IFCHR | 0600, 5, 1, NULL },
 	{ "tty", S_IFCHR | 0666, 5, 0, NULL },
 	{ "ttyS0", S_IFCHR | 0660, 4, 64, NULL },
+	{ "ptmx", S_IFCHR | 0666, 5, 2, NULL },
 	{ "null", S_IFCHR | 0666, 1, 3, NULL },
 	{ "zero", S_IFCHR | 0666, 1, 5, NULL },
 	{ "full", S_IFCHR | 0666, 1, 7, NULL },
@@ -95,6 +97,9 @@ int devtmpfs_init(void)
 	root->mode = S_IFDIR | 0755;	/* Linux's /dev, not tmpfs's 1777 */
 	mutex_unlock(&root->lock);
 	devtmpfs_sb = sb;
+	err = devpts_init();
+	if (err)
+		pr_err("devtmpfs: devpts: error %d\n", err);
 	for (unsigned int i = 0; i < ARRAY_SIZE(nodes); i++) {
 		err = devtmpfs_add(&nodes[i]);
 		if (err)
@@ -112,9 +117,9 @@ static int ensure_dir(const char *path)
 }
 
 /*
- * After the initramfs is unpacked: devtmpfs on /dev and proc on /proc
- * (the directories are made if the archive lacks them), so init finds
- * its console and /proc without mounting anything.
+ * After the initramfs is unpacked: devtmpfs on /dev, devpts on /dev/pts
+ * and proc on /proc (the directories are made if the archive lacks them),
+ * so init finds its console, ptys and /proc without mounting anything.
  */
 void devices_mount(void)
 {
@@ -122,6 +127,7 @@ void devices_mount(void)
 		const char *dir, *type;
 	} mounts[] = {
 		{ "/dev", "devtmpfs" },
+		{ "/dev/pts", "devpts" },
 		{ "/proc", "proc" },
 	};
 

@@ -66,5 +66,7 @@ struct process *proc_process(struct proc_inode *pi);
 int proc_fd_iterate(int pid, struct dir_context *ctx);
 /* Does @pid have @fd open? */
 bool proc_fd_exists(int pid, int fd);
+/* Mode and size of the new inode of /proc/<pid>/fd/<fd>, from the file. */
+void proc_fd_inode_fill(struct inode *i, int pid, int fd);
 
 #endif

@@ -80,13 +80,61 @@ static size_t mm_peek(struct mm *mm, void *dst, uintptr_t src, size_t len)
 /* ---- snapshot of the fields several files print ---------------------------------- */
 
 struct pid_info {
-	int pid, ppid, pgid, sid, nr_threads;
+	int pid, ppid, pgid, sid, nr_threads, exit_signal;
 	char state;
 	const char *state_name;
 	char comm[TASK_COMM_LEN];
 	u64 utime, stime, cutime, cstime, start_ns;
+	ksigset_t pending, shared_pending, blocked, ignored, caught;
 	struct cred cred;	/* groups not copied */
 };
+
+/* The letter ps shows for a process, from its first thread's state. */
+static void pid_state(struct process *p, struct task *t, struct pid_info *in)
+{
+	int state = t ? READ_ONCE(t->state) : TASK_DEAD;
+
+	if (p->state != PROCESS_ALIVE) {
+		in->state = 'Z';
+		in->state_name = "Z (zombie)";
+	} else if (state == TASK_RUNNING) {
+		in->state = 'R';
+		in->state_name = "R (running)";
+	} else if (state == TASK_INTERRUPTIBLE) {
+		in->state = 'S';
+		in->state_name = "S (sleeping)";
+	} else if (state == TASK_UNINTERRUPTIBLE) {
+		in->state = 'D';
+		in->state_name = "D (disk sleep)";
+	} else if (state == TASK_STOPPED) {
+		in->state = 'T';
+		in->state_name = "T (stopped)";
+	} else {
+		in->state = 'X';
+		in->state_name = "X (dead)";
+	}
+}
+
+/* The signal sets status shows. Process tree lock held (then sig.lock). */
+static void pid_signals(struct process *p, struct task *t, struct pid_info *in)
+{
+	unsigned long fl = spin_lock_irqsave(&p->sig.lock);
+
+	in->pending = t ? t->pending.set : 0;
+	in->blocked = t ? t->blocked : 0;
+	in->shared_pending = p->sig.shared.set;
+	in->ignored = 0;
+	in->caught = 0;
+	for (int sig = 1; sig <= NSIG_MAX; sig++) {
+		u64 h = p->sig.action[sig - 1].handler;
+
+		if (h == SIG_IGN)
+			in->ignored |= sigmask(sig);
+		else if (h != SIG_DFL)
+			in->caught |= sigmask(sig);
+	}
+	spin_unlock_irqrestore(&p->sig.lock, fl);
+}
 
 static void pid_snapshot(struct process *p, struct pid_info *in)
 {
@@ -98,49 +146,56 @@ static void pid_snapshot(struct process *p, struct pid_info *in)
 	in->pgid = p->pgid;
 	in->sid = p->sid;
 	in->nr_threads = (int)p->nr_threads;
-	if (p->state == PROCESS_ZOMBIE) {
-		in->state = 'Z';
-		in->state_name = "Z (zombie)";
-	} else if (t && READ_ONCE(t->state) == TASK_RUNNING) {
-		in->state = 'R';
-		in->state_name = "R (running)";
-	} else {
-		/*
-		 * Every sleep is uninterruptible until signals exist; showing
-		 * them all as 'D' would mislead, so sleeps read as 'S'.
-		 */
-		in->state = 'S';
-		in->state_name = "S (sleeping)";
-	}
+	in->exit_signal = p->exit_signal;
+	pid_state(p, t, in);
+	pid_signals(p, t, in);
 	memset(in->comm, 0, sizeof(in->comm));
 	if (t)
 		memcpy(in->comm, t->name, TASK_COMM_LEN - 1);
-	in->utime = p->utime_ns;
-	in->stime = p->stime_ns;
 	in->cutime = p->cutime_ns;
 	in->cstime = p->cstime_ns;
 	in->start_ns = p->start_ns;
 	in->cred = p->cred;
 	in->cred.groups = NULL;
 	spin_unlock_irqrestore(&process_tree_lock, fl);
+	/*
+	 * Outside the tree lock: it takes the run queue lock. Time is not
+	 * split into user and system yet; all of it is user time.
+	 */
+	in->utime = process_cpu_time_ns(p);
+	in->stime = 0;
 }
 
-/* Address-space figures: virtual size and resident pages. */
-static void mm_sizes(struct mm *mm, u64 *vsize, u64 *rss)
+/* Address-space figures, in bytes (rss in pages), as Linux counts them. */
+struct mm_figures {
+	u64 vsize, rss;
+	u64 data;	/* private writable, not stack */
+	u64 stack;	/* the main stack */
+	u64 exe;	/* the program's text */
+};
+
+static void mm_sizes(struct mm *mm, struct mm_figures *fg)
 {
 	struct rb_node *n;
 
-	*vsize = 0;
-	*rss = 0;
+	memset(fg, 0, sizeof(*fg));
 	if (!mm)
 		return;
 	mutex_lock(&mm->lock);
 	for (n = rb_first(&mm->vmas); n; n = rb_next(n)) {
 		struct vm_area *v = container_of(n, struct vm_area, node);
+		u64 len = v->end - v->start;
 
-		*vsize += v->end - v->start;
+		fg->vsize += len;
+		if (v->flags & VM_GROWSDOWN)
+			fg->stack += len;
+		else if ((v->flags & VM_WRITE) && !(v->flags & VM_SHARED))
+			fg->data += len;
 	}
-	*rss = mm->rss_pages;
+	fg->rss = mm->rss_pages;
+	if (mm->end_code > mm->start_code)
+		fg->exe = ALIGN_UP(mm->end_code, PAGE_SIZE) -
+			  (mm->start_code & PAGE_MASK);
 	mutex_unlock(&mm->lock);
 }
 
@@ -150,15 +205,15 @@ static int show_stat(struct proc_inode *pi, struct seqbuf *s)
 {
 	struct process *p = proc_process(pi);
 	struct pid_info in;
+	struct mm_figures fg;
 	struct mm *mm;
-	u64 vsize, rss;
 	uintptr_t l[11] = { 0 };
 
 	if (!p)
 		return -ESRCH;
 	pid_snapshot(p, &in);
 	mm = proc_get_mm(p);
-	mm_sizes(mm, &vsize, &rss);
+	mm_sizes(mm, &fg);
 	if (mm) {
 		mutex_lock(&mm->lock);
 		l[0] = mm->start_code;
@@ -174,17 +229,26 @@ static int show_stat(struct proc_inode *pi, struct seqbuf *s)
 		mutex_unlock(&mm->lock);
 		mm_put(mm);
 	}
-	/* Field order is proc(5)'s; unmodelled fields are 0 as on Linux. */
+	/*
+	 * Field order is proc(5)'s; unmodelled fields are 0 as on Linux.
+	 * tty_nr is 0 and tpgid -1 (no terminal) until the tty layer can
+	 * name a session's terminal.
+	 */
 	seq_printf(s, "%d (%s) %c %d %d %d 0 -1 %u 0 0 0 0 %llu %llu %llu %llu "
-		   "20 0 %d 0 %llu %llu %llu %llu %lu %lu %lu 0 0 0 0 0 0 0 0 0 "
-		   "17 0 0 0 0 0 0 %lu %lu %lu %lu %lu %lu %lu 0\n",
+		   "20 0 %d 0 %llu %llu %llu %llu %lu %lu %lu 0 0 "
+		   "%llu %llu %llu %llu 0 0 0 "
+		   "%d 0 0 0 0 0 0 %lu %lu %lu %lu %lu %lu %lu 0\n",
 		   in.pid, in.comm, in.state, in.ppid, in.pgid, in.sid,
 		   0u /* no PF_* flags are modelled */,
 		   TICK_OF(in.utime), TICK_OF(in.stime), TICK_OF(in.cutime),
 		   TICK_OF(in.cstime), in.nr_threads, TICK_OF(in.start_ns),
-		   (unsigned long long)vsize, (unsigned long long)rss,
+		   (unsigned long long)fg.vsize, (unsigned long long)fg.rss,
 		   (unsigned long long)RLIM_INFINITY,
 		   (unsigned long)l[0], (unsigned long)l[1], (unsigned long)l[2],
+		   /* The obsolete decimal signal fields: low 64 signals. */
+		   (unsigned long long)(in.pending | in.shared_pending),
+		   (unsigned long long)in.blocked, (unsigned long long)in.ignored,
+		   (unsigned long long)in.caught, in.exit_signal,
 		   (unsigned long)l[3], (unsigned long)l[4], (unsigned long)l[5],
 		   (unsigned long)l[6], (unsigned long)l[7], (unsigned long)l[8],
 		   (unsigned long)l[9]);
@@ -192,37 +256,117 @@ static int show_stat(struct proc_inode *pi, struct seqbuf *s)
 	return 0;
 }
 
+static void show_kb(struct seqbuf *s, const char *name, u64 bytes)
+{
+	seq_printf(s, "%s:\t%8llu kB\n", name, (unsigned long long)(bytes >> 10));
+}
+
+/* FDSize and Groups, read under the locks that guard them. */
+static void show_status_ids(struct seqbuf *s, struct process *p)
+{
+	unsigned long fl = spin_lock_irqsave(&process_tree_lock), fl2;
+	unsigned int fds = 0;
+
+	if (p->files) {
+		fl2 = spin_lock_irqsave(&p->files->lock);
+		fds = p->files->max_fds;
+		spin_unlock_irqrestore(&p->files->lock, fl2);
+	}
+	seq_printf(s, "FDSize:\t%u\nGroups:\t", fds);
+	/* Only the process itself changes its groups; the tree lock keeps
+	 * it from exiting (and freeing them) meanwhile. */
+	for (u32 g = 0; g < p->cred.ngroups && p->cred.groups; g++)
+		seq_printf(s, "%u ", p->cred.groups[g]);
+	seq_printf(s, "\n");
+	spin_unlock_irqrestore(&process_tree_lock, fl);
+}
+
+static u32 process_umask(struct process *p)
+{
+	unsigned long fl = spin_lock_irqsave(&process_tree_lock), fl2;
+	u32 umask = 022;
+
+	if (p->fs) {
+		fl2 = spin_lock_irqsave(&p->fs->lock);
+		umask = p->fs->umask;
+		spin_unlock_irqrestore(&p->fs->lock, fl2);
+	}
+	spin_unlock_irqrestore(&process_tree_lock, fl);
+	return umask;
+}
+
 static int show_status(struct proc_inode *pi, struct seqbuf *s)
 {
 	struct process *p = proc_process(pi);
+	struct mm_figures fg;
 	struct pid_info in;
 	struct mm *mm;
-	u64 vsize, rss;
 
 	if (!p)
 		return -ESRCH;
 	pid_snapshot(p, &in);
 	mm = proc_get_mm(p);
-	mm_sizes(mm, &vsize, &rss);
+	mm_sizes(mm, &fg);
 	if (mm)
 		mm_put(mm);
-	seq_printf(s, "Name:\t%s\nState:\t%s\nTgid:\t%d\nNgid:\t0\n"
-		   "Pid:\t%d\nPPid:\t%d\nTracerPid:\t0\n"
+	seq_printf(s, "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\n"
+		   "Ngid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n"
 		   "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n",
-		   in.comm, in.state_name, in.pid, in.pid, in.ppid,
-		   in.cred.uid, in.cred.euid, in.cred.suid, in.cred.fsuid,
-		   in.cred.gid, in.cred.egid, in.cred.sgid, in.cred.fsgid);
-	if (mm)
-		seq_printf(s, "VmPeak:\t%8llu kB\nVmSize:\t%8llu kB\n"
-			   "VmRSS:\t%8llu kB\n",
-			   (unsigned long long)(vsize >> 10),
-			   (unsigned long long)(vsize >> 10),
-			   (unsigned long long)(rss << (PAGE_SHIFT - 10)));
-	seq_printf(s, "Threads:\t%d\nSigQ:\t0/0\nSigPnd:\t0000000000000000\n"
-		   "ShdPnd:\t0000000000000000\nSigBlk:\t0000000000000000\n"
-		   "SigIgn:\t0000000000000000\nSigCgt:\t0000000000000000\n",
-		   in.nr_threads);
+		   in.comm, process_umask(p), in.state_name, in.pid, in.pid,
+		   in.ppid, in.cred.uid, in.cred.euid, in.cred.suid,
+		   in.cred.fsuid, in.cred.gid, in.cred.egid, in.cred.sgid,
+		   in.cred.fsgid);
+	show_status_ids(s, p);
+	seq_printf(s, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n",
+		   in.pid, in.pid, in.pgid, in.sid);
+	if (mm) {
+		/* The peak is not tracked: the current size stands for it. */
+		show_kb(s, "VmPeak", fg.vsize);
+		show_kb(s, "VmSize", fg.vsize);
+		show_kb(s, "VmLck", 0);
+		show_kb(s, "VmPin", 0);
+		show_kb(s, "VmHWM", fg.rss << PAGE_SHIFT);
+		show_kb(s, "VmRSS", fg.rss << PAGE_SHIFT);
+		show_kb(s, "VmData", fg.data);
+		show_kb(s, "VmStk", fg.stack);
+		show_kb(s, "VmExe", fg.exe);
+		show_kb(s, "VmLib", 0);
+		show_kb(s, "VmSwap", 0);
+	}
+	seq_printf(s, "Threads:\t%d\nSigQ:\t0/0\nSigPnd:\t%016llx\n"
+		   "ShdPnd:\t%016llx\nSigBlk:\t%016llx\n"
+		   "SigIgn:\t%016llx\nSigCgt:\t%016llx\n",
+		   in.nr_threads, (unsigned long long)in.pending,
+		   (unsigned long long)in.shared_pending,
+		   (unsigned long long)in.blocked, (unsigned long long)in.ignored,
+		   (unsigned long long)in.caught);
 	process_put(p);
+	return 0;
+}
+
+static int show_statm(struct proc_inode *pi, struct seqbuf *s)
+{
+	struct process *p = proc_process(pi);
+	struct mm_figures fg;
+	struct mm *mm;
+
+	if (!p)
+		return -ESRCH;
+	mm = proc_get_mm(p);
+	process_put(p);
+	mm_sizes(mm, &fg);
+	if (mm)
+		mm_put(mm);
+	/*
+	 * size resident shared text lib data dt, in pages. lib and dt are 0
+	 * on Linux too; shared (file-backed resident) pages are not counted
+	 * apart yet. Linux's data includes the stack.
+	 */
+	seq_printf(s, "%llu %llu 0 %llu 0 %llu 0\n",
+		   (unsigned long long)(fg.vsize >> PAGE_SHIFT),
+		   (unsigned long long)fg.rss,
+		   (unsigned long long)(fg.exe >> PAGE_SHIFT),
+		   (unsigned long long)((fg.data + fg.stack) >> PAGE_SHIFT));
 	return 0;
 }
 
@@ -442,6 +586,24 @@ bool proc_fd_exists(int pid, int fd)
 	return f != NULL;
 }
 
+void proc_fd_inode_fill(struct inode *i, int pid, int fd)
+{
+	struct file *f = pid_fget(pid, fd);
+	umode_t perm = 0;
+
+	if (!f)
+		return;
+	/* As Linux: the link's owner bits say how the file is open, and
+	 * its size is 64 (a name is generated on each readlink). */
+	if (f->mode & FMODE_READ)
+		perm |= 0500;
+	if (f->mode & FMODE_WRITE)
+		perm |= 0300;
+	i->mode = (i->mode & S_IFMT) | perm;
+	i->size = 64;
+	fput(f);
+}
+
 static ssize_t link_fd(struct proc_inode *pi, char *buf, size_t len)
 {
 	struct file *f = pid_fget(pi->pid, pi->fd);
@@ -512,6 +674,7 @@ static const struct proc_entry pid_entries[] = {
 	{ "fd", S_IFDIR | 0500, PD_FD, NULL, 0, NULL, NULL },
 	{ "maps", S_IFREG | 0444, PD_NONE, NULL, 0, show_maps, NULL },
 	{ "stat", S_IFREG | 0444, PD_NONE, NULL, 0, show_stat, NULL },
+	{ "statm", S_IFREG | 0444, PD_NONE, NULL, 0, show_statm, NULL },
 	{ "status", S_IFREG | 0444, PD_NONE, NULL, 0, show_status, NULL },
 };
 

@@ -15,6 +15,7 @@
 #include <ferrite/string.h>
 #include <ferrite/timer.h>
 #include "internal.h"
+#include "loadavg.h"
 
 #define PROC_TEXT_MAX	(1 << 20)	/* largest file we generate */
 
@@ -52,10 +53,15 @@ static void meminfo_line(struct seqbuf *s, const char *name, u64 pages)
 static int show_meminfo(struct proc_inode *pi, struct seqbuf *s)
 {
 	u64 total = nr_total_pages(), free = nr_free_pages();
+	/* The rest of Linux's lines, in its order: nothing is cached,
+	 * swapped or reclaimable yet. */
 	static const char *const zero[] = {
 		"Buffers", "Cached", "SwapCached", "Active", "Inactive",
-		"SwapTotal", "SwapFree", "Dirty", "Writeback", "AnonPages",
-		"Mapped", "Shmem", "SReclaimable",
+		"Active(anon)", "Inactive(anon)", "Active(file)",
+		"Inactive(file)", "Unevictable", "Mlocked", "SwapTotal",
+		"SwapFree", "Dirty", "Writeback", "AnonPages", "Mapped",
+		"Shmem", "KReclaimable", "Slab", "SReclaimable", "SUnreclaim",
+		"KernelStack", "PageTables",
 	};
 
 	meminfo_line(s, "MemTotal", total);
@@ -77,9 +83,12 @@ static void show_centis(struct seqbuf *s, u64 ns, const char *end)
 
 static int show_uptime(struct proc_inode *pi, struct seqbuf *s)
 {
-	/* Idle time is not accounted yet: it reads as zero. */
+	struct sched_stats st;
+
+	sched_get_stats(&st);
 	show_centis(s, arch_clock_ns(), " ");
-	show_centis(s, 0, "\n");
+	/* Linux sums idle over CPUs; there is one. */
+	show_centis(s, st.idle_ns, "\n");
 	return 0;
 }
 
@@ -139,20 +148,53 @@ static int show_pid_max(struct proc_inode *pi, struct seqbuf *s)
 
 static int show_loadavg(struct proc_inode *pi, struct seqbuf *s)
 {
-	/* No load average is computed yet; the task count is real. */
-	seq_printf(s, "0.00 0.00 0.00 1/%u 0\n", nr_tasks());
+	struct sched_stats st;
+	unsigned long avg[3];
+
+	sched_get_stats(&st);
+	loadavg_get(avg);
+	for (int i = 0; i < 3; i++) {
+		/* Two decimals, rounded as Linux's LOAD_INT/LOAD_FRAC do. */
+		unsigned long v = avg[i] + LOAD_FIXED_1 / 200;
+
+		seq_printf(s, "%lu.%02lu ", v >> LOAD_FSHIFT,
+			   ((v & (LOAD_FIXED_1 - 1)) * 100) >> LOAD_FSHIFT);
+	}
+	seq_printf(s, "%u/%u %d\n", st.nr_running, st.nr_tasks, st.last_tid);
 	return 0;
 }
 
+#define USER_HZ		100
+#define NS_TO_TICKS(ns)	((unsigned long long)((ns) / (NSEC_PER_SEC / USER_HZ)))
+
 static int show_stat(struct proc_inode *pi, struct seqbuf *s)
 {
-	u64 btime = (arch_boot_realtime_ns()) / NSEC_PER_SEC;
+	u64 btime = arch_boot_realtime_ns() / NSEC_PER_SEC;
+	u64 now = arch_clock_ns();
+	struct sched_stats st;
+	unsigned long long busy, idle;
 
-	seq_printf(s, "cpu  0 0 0 0 0 0 0 0 0 0\ncpu0 0 0 0 0 0 0 0 0 0 0\n");
-	seq_printf(s, "intr 0\nctxt %llu\nbtime %llu\nprocesses %u\n"
-		   "procs_running 1\nprocs_blocked 0\n",
+	sched_get_stats(&st);
+	idle = NS_TO_TICKS(MIN(st.idle_ns, now));
+	/*
+	 * User and system time are not told apart (processes are charged
+	 * all their time as user time, see /proc/<pid>/stat): what the idle
+	 * task did not use is user time.
+	 */
+	busy = NS_TO_TICKS(now) - idle;
+	for (int cpu = -1; cpu < 1; cpu++) {
+		if (cpu < 0)
+			seq_printf(s, "cpu  ");
+		else
+			seq_printf(s, "cpu%d ", cpu);
+		seq_printf(s, "%llu 0 0 %llu 0 0 0 0 0 0\n", busy, idle);
+	}
+	seq_printf(s, "intr 0\nctxt %llu\nbtime %llu\nprocesses %llu\n"
+		   "procs_running %u\nprocs_blocked %u\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n",
 		   (unsigned long long)this_cpu()->nr_switches,
-		   (unsigned long long)btime, nr_tasks());
+		   (unsigned long long)btime,
+		   (unsigned long long)st.tasks_created, st.nr_running,
+		   st.nr_blocked);
 	return 0;
 }
 
@@ -309,6 +351,8 @@ static int proc_lookup(struct inode *dir, struct dentry *d)
 	i = proc_make_inode(dir->sb, e, pid, fd);
 	if (!i)
 		return -ENOMEM;
+	if (fd >= 0)
+		proc_fd_inode_fill(i, pid, fd);
 	d_instantiate(d, i);
 	return 0;
 }
@@ -491,5 +535,6 @@ static struct file_system_type proc_fs_type = {
 
 int procfs_init(void)
 {
+	loadavg_start();
 	return register_filesystem(&proc_fs_type);
 }

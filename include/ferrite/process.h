@@ -11,6 +11,7 @@
 #include <ferrite/list.h>
 #include <ferrite/mutex.h>
 #include <ferrite/sched.h>
+#include <ferrite/signal.h>
 #include <ferrite/spinlock.h>
 #include <ferrite/uaccess.h>
 #include <ferrite/wait.h>
@@ -106,6 +107,9 @@ struct process {
 	int dumpable;			/* [self] PR_SET_DUMPABLE */
 	bool did_exec;			/* [pt] setpgid's EACCES rule */
 	u64 cminflt, cmajflt;		/* [pt] reaped children (always 0 today) */
+
+	/* Added for issue 4 (signals): actions, shared pending, stop state. */
+	struct signal_state sig;
 };
 
 /*
@@ -199,10 +203,7 @@ void process_vfork_release(struct process *p);	/* exec and exit */
 #define CLONE_NEWNET		0x40000000
 #define CLONE_IO		0x80000000UL
 
-#define SIGKILL		9
-#define SIGSEGV		11
-#define SIGCHLD		17
-#define NSIG_MAX	64
+/* SIGKILL, SIGSEGV, SIGCHLD, NSIG_MAX: <uapi/signal_abi.h> (via signal.h). */
 
 long do_fork(unsigned long flags, uintptr_t new_sp, user_addr_t parent_tid,
 	     user_addr_t child_tid, uintptr_t tls);
@@ -256,11 +257,9 @@ int do_wait(int idtype, int id, unsigned int options, struct wait_result *r);
 __noreturn void process_exit(int status);
 
 /*
- * Kill the current process because of a fatal fault (no signals yet):
- * logs "<comm>[pid]: <why> at ip ... addr ..." like Linux's segfault line
- * and exits with status @sig (e.g. SIGSEGV = 11).
+ * Fatal faults are signals now: force_sig_fault() (signal.h); the
+ * "segfault at ..." line is printed when such a signal kills.
  */
-__noreturn void process_fatal_fault(int sig, const char *why, u64 addr);
 
 /* Start /init (or rdinit=/init=) as pid 1 from the kernel's boot thread. */
 int process_start_init(const char *path, const char *const *argv,

@@ -11,15 +11,20 @@
 #include <ferrite/list.h>
 #include <ferrite/spinlock.h>
 #include <ferrite/wait.h>
+#include <uapi/signal_abi.h>
 
 /* Task states, as in Linux. Changed only under the run queue lock, except
  * that a task sets its own state before sleeping (set_current_state). */
 enum task_state {
 	TASK_RUNNING = 0,	/* running or on a run queue */
-	TASK_INTERRUPTIBLE,	/* asleep; signals will wake it (later issue) */
+	TASK_INTERRUPTIBLE,	/* asleep; a signal wakes it too */
 	TASK_UNINTERRUPTIBLE,	/* asleep until wake_up_task() */
 	TASK_DEAD,		/* exited; waits to be reaped */
+	TASK_STOPPED,		/* job-control stop: SIGCONT or SIGKILL wakes it */
 };
+
+/* State sets for wake_up_state(). */
+#define TASK_STATE_BIT(s)	(1U << (s))
 
 #define TASK_COMM_LEN	16
 #define PID_MAX		32768	/* tids are 1..PID_MAX-1; 0 is the idle task */
@@ -29,8 +34,25 @@ enum task_state {
 #define TF_IDLE		0x2	/* the per-CPU idle task, never queued */
 #define TF_BOOT_STACK	0x4	/* runs on the boot stack: none to free */
 
-struct process;		/* address space, files, signals: a later issue */
+struct process;		/* address space, files, signal actions */
 struct cpu;
+
+/*
+ * Signals pending for a task or a process (kernel/signal.c): the set,
+ * and the siginfo of each pending one (struct sigqueue, in signal order
+ * of arrival; standard signals have at most one entry, or none when no
+ * memory was left for it). Locked by the owning process's sig.lock.
+ */
+struct sigpending {
+	ksigset_t set;
+	struct list_head queue;
+};
+
+/* What restart_syscall runs after -ERESTART_RESTARTBLOCK (nanosleep). */
+struct restart_block {
+	long (*fn)(struct restart_block *rb);
+	u64 arg[4];
+};
 
 /*
  * A schedulable thread. Legend: [I] immutable after creation, [a] atomic,
@@ -78,6 +100,19 @@ struct task {
 	/* CPU time (added for processes, issue 3). */
 	u64 sum_exec_ns;		/* [rq] run time before the last switch-in */
 	u64 exec_start_ns;		/* [rq] arch_clock_ns() at the last switch-in */
+
+	/*
+	 * Signals (issue 4). [sig]: proc->sig.lock; blocked is written only
+	 * by the task itself (under [sig]), so it may read it without.
+	 */
+	ksigset_t blocked;		/* [sig] */
+	ksigset_t saved_sigmask;	/* [self] mask to restore on the way out */
+	bool restore_sigmask;		/* [self] sigsuspend/ppoll/pselect6 */
+	struct sigpending pending;	/* [sig] tkill/tgkill, faults */
+	u64 sas_ss_sp;			/* [self] sigaltstack */
+	u64 sas_ss_size;		/* [self] */
+	u32 sas_ss_flags;		/* [self] SS_AUTODISARM only */
+	struct restart_block restart;	/* [self] */
 };
 
 /*
@@ -169,6 +204,8 @@ void schedule(void);
 void sched_yield(void);
 /* Make @t runnable. Returns false if it already was (or is dead). */
 bool wake_up_task(struct task *t);
+/* The same, only if @t's state is in @states (TASK_STATE_BIT set). */
+bool wake_up_state(struct task *t, unsigned int states);
 
 /* Called by timer_tick(): charge a tick to the running task. */
 void sched_tick(u64 ns);
@@ -216,6 +253,17 @@ void task_put(struct task *t);
 /* The task with @tid, with a reference taken, or NULL. */
 struct task *task_lookup(int tid);
 unsigned int nr_tasks(void);
+
+/* Figures for /proc/stat and /proc/loadavg (added for issue 4, procfs). */
+struct sched_stats {
+	unsigned int nr_running;	/* TASK_RUNNING, the idle task aside */
+	unsigned int nr_blocked;	/* user tasks in TASK_UNINTERRUPTIBLE */
+	unsigned int nr_tasks;
+	u64 tasks_created;		/* since boot, threads included */
+	int last_tid;			/* the tid most recently handed out */
+	u64 idle_ns;			/* time the idle task has run */
+};
+void sched_get_stats(struct sched_stats *st);
 
 /*
  * Kernel threads (kernel/kthread.c). kthread_create() starts fn(arg) as a

@@ -34,6 +34,7 @@
 #ifndef __ASSEMBLY__
 
 #include <ferrite/arch.h>
+#include <ferrite/uaccess.h>
 #include <asm/setup.h>
 
 struct task;
@@ -48,6 +49,16 @@ void fpu_restore(const void *area);		/* area -> registers */
 size_t fpu_state_size(void);
 bool fpu_has_xsave(void);
 void fpu_switch(struct task *prev, struct task *next);
+/*
+ * Signal frames (issue 4, arch/x86_64/signal.c): the current task's
+ * registers to a user image (XSAVE with Linux's fpx_sw_bytes and magic,
+ * or FXSAVE) and back after checking it (-EINVAL: an image the CPU would
+ * refuse; NULL: clean state); the clean state for a handler.
+ */
+size_t fpu_sigframe_size(void);
+int fpu_save_to_user(user_addr_t buf);
+int fpu_restore_from_user(user_addr_t buf);
+void fpu_reset_current(void);
 
 /* Load @t's FS base and user GS base into the MSRs (interrupts off). */
 void x86_load_user_tls(const struct task *t);

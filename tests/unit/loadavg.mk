@@ -1,0 +1,2 @@
+UNIT_TESTS += loadavg
+UNIT_SRCS_loadavg := fs/procfs/loadavg.c tests/unit/test_loadavg.c
