@@ -4,7 +4,7 @@
  * readers see EOF once every writer is gone, writers get EPIPE once every
  * reader is gone. Anonymous pipes live on a private pipefs; a FIFO's pipe
  * hangs off its inode and is made at the first open. Waits are
- * uninterruptible until signals exist.
+ * interruptible: a signal ends them with -ERESTARTSYS (or a short count).
  */
 #include <ferrite/fs.h>
 #include <ferrite/signal.h>

@@ -211,7 +211,7 @@ long do_fork(unsigned long flags, uintptr_t new_sp, user_addr_t parent_tid,
 	sched_start_task(fp.task);
 	/*
 	 * vfork: the child borrows our memory until it execs or exits, which
-	 * completes this (uninterruptibly until signals exist).
+	 * completes this.
 	 */
 	if (flags & CLONE_VFORK)
 		wait_for_completion(&vfork_done);

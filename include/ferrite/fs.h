@@ -428,11 +428,7 @@ struct file *vfs_open_path(const struct path *path, int flags);
 int pipe_create(struct file **rd, struct file **wr, int flags);
 extern const struct file_operations fifo_fops;
 void pipe_release_inode(struct inode *i);	/* drop an inode's FIFO pipe */
-/*
- * SIGPIPE hook: called when a write finds no readers, just before
- * -EPIPE is returned. Signals arrive in the next issue; until then this
- * does nothing (see fs/pipe.c).
- */
+/* Raise SIGPIPE in the writer: a write found no readers (-EPIPE follows). */
 void pipe_send_sigpipe(void);
 
 /* tmpfs (fs/tmpfs). */

@@ -1,8 +1,8 @@
 /*
  * Wait queues, wait_event()/wait_event_timeout(), and completions: how a
  * task sleeps until a condition another task or an interrupt makes true.
- * kernel/wait.c. All waits here are uninterruptible; the interruptible
- * variants arrive with signals.
+ * kernel/wait.c. The waits here are uninterruptible; the interruptible
+ * ones (a signal ends them with -ERESTARTSYS) are in <ferrite/signal.h>.
  */
 #ifndef FERRITE_WAIT_H
 #define FERRITE_WAIT_H

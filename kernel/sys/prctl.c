@@ -1,6 +1,6 @@
 /*
  * prctl: the process name (PR_SET_NAME/PR_GET_NAME, the task's comm),
- * the parent-death signal (stored until signals exist) and the dumpable
+ * the parent-death signal (sent by exit when the parent dies) and the dumpable
  * flag. Other options are -EINVAL, as Linux answers unknown ones.
  */
 #include <ferrite/process.h>
