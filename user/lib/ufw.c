@@ -7,10 +7,12 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define UFW_MAX_TESTS 256
@@ -199,6 +201,38 @@ static bool selected(const char *name, int argc, char **argv)
 }
 
 /* Runs one test in a child; returns true when it passed. */
+
+/*
+ * A hung test must fail, not hang the suite: the parent polls for the
+ * child's exit and kills it (and its process group, if it made one)
+ * after UFW_TEST_TIMEOUT seconds. Polling keeps alarm() free for tests.
+ */
+#define UFW_TEST_TIMEOUT 60
+
+static bool wait_test(pid_t pid, int *status)
+{
+	struct timespec tick = { 0, 10 * 1000 * 1000 };
+	long waited_ms = 0;
+
+	for (;;) {
+		pid_t r = waitpid(pid, status, WNOHANG);
+
+		if (r == pid)
+			return true;
+		if (r < 0 && errno != EINTR)
+			return true;	/* nothing to wait for: report what we have */
+		if (waited_ms >= UFW_TEST_TIMEOUT * 1000L)
+			break;
+		nanosleep(&tick, NULL);
+		waited_ms += 10;
+	}
+	kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
+	return false;
+}
+
 static bool run_one(struct ufw_test *t, const char *tmp, int idx)
 {
 	char dir[512];
@@ -232,8 +266,12 @@ static bool run_one(struct ufw_test *t, const char *tmp, int idx)
 		t->fn();
 		_exit(0);
 	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	if (!wait_test(pid, &status)) {
+		remove_tree(AT_FDCWD, dir, 0);
+		sayf("not ok - %s.%s (reason: timed out after %d s, killed)",
+		     binary, t->name, UFW_TEST_TIMEOUT);
+		return false;
+	}
 	remove_tree(AT_FDCWD, dir, 0);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		sayf("ok - %s.%s", binary, t->name);
