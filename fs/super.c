@@ -133,3 +133,20 @@ SYSCALL_DEFINE2(fstatfs, int, fd, user_addr_t, ubuf)
 	fput(f);
 	return err;
 }
+
+/*
+ * Give @sb its root dentry "/" holding @root. The inode reference moves
+ * to the dentry; on -ENOMEM it is dropped, so the caller only unwinds
+ * the superblock.
+ */
+int sb_make_root(struct super_block *sb, struct inode *root)
+{
+	sb->root = dentry_alloc(NULL, "/", 1);
+	if (!sb->root) {
+		inode_put(root);
+		return -ENOMEM;
+	}
+	sb->root->sb = sb;
+	d_instantiate(sb->root, root);
+	return 0;
+}

@@ -156,13 +156,8 @@ static struct super_block *devpts_make_sb(struct file_system_type *type)
 	root->i_op = &devpts_dir_iops;
 	root->i_fop = &devpts_dir_fops;
 	root->nlink = 2;
-	sb->root = dentry_alloc(NULL, "/", 1);
-	if (!sb->root) {
-		inode_put(root);
+	if (sb_make_root(sb, root))
 		goto out_sb;
-	}
-	sb->root->sb = sb;
-	d_instantiate(sb->root, root);
 	return sb;
 out_sb:
 	kfree(sb);

@@ -515,13 +515,8 @@ static struct super_block *proc_mount(struct file_system_type *type,
 	root = proc_make_inode(sb, &proc_root_entry, 0, -1);
 	if (!root)
 		goto out_sb;
-	sb->root = dentry_alloc(NULL, "/", 1);
-	if (!sb->root) {
-		inode_put(root);
+	if (sb_make_root(sb, root))
 		goto out_sb;
-	}
-	sb->root->sb = sb;
-	d_instantiate(sb->root, root);
 	return sb;
 out_sb:
 	kfree(sb);

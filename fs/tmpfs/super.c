@@ -343,13 +343,8 @@ static struct super_block *tmpfs_mount(struct file_system_type *type,
 	root = tmpfs_new_inode(sb, S_IFDIR | 01777, 0);
 	if (!root)
 		goto out_priv;
-	sb->root = dentry_alloc(NULL, "/", 1);
-	if (!sb->root) {
-		inode_put(root);
+	if (sb_make_root(sb, root))
 		goto out_priv;
-	}
-	sb->root->sb = sb;
-	d_instantiate(sb->root, root);
 	return sb;
 out_priv:
 	kfree(sb->private);

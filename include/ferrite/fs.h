@@ -333,6 +333,7 @@ void inode_fill_stat(const struct inode *i, struct linux_stat *st);
 int register_filesystem(struct file_system_type *fs);
 struct file_system_type *get_fs_type(const char *name);	/* or NULL */
 struct super_block *sb_alloc(struct file_system_type *type, u64 magic);
+int sb_make_root(struct super_block *sb, struct inode *root);	/* 0 or -ENOMEM */
 int do_mount(const char *source, const char *target, const char *fstype,
 	     unsigned long flags, const char *data);
 void vfs_init(void);		/* tmpfs root, then /dev, /proc mounted */
