@@ -26,8 +26,23 @@ static int open_master(void)
 }
 
 /* In a new session, open the slave so that it becomes the ctty. */
+/*
+ * The job-control signals start at their defaults: a shell that ran the
+ * suite in the background leaves SIGINT and SIGQUIT ignored, which would
+ * make the ^C/^\ tests wait for a death that never comes.
+ */
+static void default_job_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGQUIT, SIGTSTP, SIGTTIN,
+				    SIGTTOU, SIGHUP, SIGCONT, SIGWINCH };
+
+	for (unsigned int i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		signal(sigs[i], SIG_DFL);
+}
+
 static int become_leader_with_ctty(int m)
 {
+	default_job_signals();
 	if (setsid() < 0)
 		_exit(90);
 	int s = open(ptsname(m), O_RDWR);
