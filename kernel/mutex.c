@@ -40,7 +40,15 @@ void mutex_unlock(struct mutex *m)
 	WARN_ON(m->owner != current());
 	m->owner = NULL;
 	spin_unlock_irqrestore(&m->lock, flags);
-	wake_up(&m->waiters);
+	/*
+	 * Skip the wake-up when nobody waits (the common case). A waiter
+	 * queues itself before it retries the lock, and we cleared the owner
+	 * before looking at the queue: the fence orders the two, so either
+	 * it sees the lock free or we see it queued.
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!list_empty(&m->waiters.waiters))
+		wake_up(&m->waiters);
 }
 
 bool mutex_is_locked(struct mutex *m)
