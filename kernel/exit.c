@@ -7,6 +7,7 @@
  */
 #include <ferrite/err.h>
 #include <ferrite/fs.h>
+#include <ferrite/futex.h>
 #include <ferrite/mm.h>
 #include <ferrite/printk.h>
 #include <ferrite/process.h>
@@ -25,13 +26,15 @@ void process_vfork_release(struct process *p)
 
 /*
  * clear_child_tid (set_tid_address, CLONE_CHILD_CLEARTID): write 0 there
- * so a joiner sees the thread gone. The futex wake that should follow
- * arrives with futexes.
+ * and wake a futex waiter on it, so a joiner sees the thread gone.
  */
 static void exit_clear_child_tid(struct task *t)
 {
 	if (t->clear_child_tid) {
-		put_user((int)0, UADDR(t->clear_child_tid));
+		user_addr_t u = UADDR(t->clear_child_tid);
+
+		if (!put_user((int)0, u))
+			futex_wake_on_exit(u);
 		t->clear_child_tid = 0;
 	}
 }
