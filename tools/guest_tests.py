@@ -98,6 +98,29 @@ def bb_counts(sections):
     return counts, [l for l in lines if l.startswith("FAIL: ")]
 
 
+def bb_results(sections):
+    """{test name: PASS/FAIL/...} of one BusyBox test-suite run."""
+    lines, _ = sections.get(("bbtestsuite", ""), ([], None))
+    out = {}
+    for line in lines:
+        m = BB_RESULT.match(line)
+        if m:
+            out[line[m.end():].strip()] = m.group(1)
+    return out
+
+
+def bb_compare(report, host, guest):
+    """Every BusyBox test that passes on the host must pass in the guest
+    (the suite's own expectations, Linux as the oracle); and the suite
+    must have really run."""
+    h, g = bb_results(host), bb_results(guest)
+    report("busybox-testsuite.ran", len(h) > 800 and len(g) > 800,
+           ["host ran %d tests, guest %d" % (len(h), len(g))])
+    lost = sorted(t for t, r in h.items() if r == "PASS" and g.get(t) != "PASS")
+    report("busybox-testsuite.guest-passes-what-host-passes", not lost,
+           ["passes on the host, not in the guest: " + t for t in lost[:20]])
+
+
 def unpack(initrd, dest):
     with gzip.open(initrd) as f:
         data = f.read()
@@ -282,6 +305,7 @@ def run(report, log_dir, host_only=False, bbtestsuite=False):
     if bbtestsuite:
         counts, fails = bb_counts(guest)
         info("busybox testsuite in the guest: %s" % counts)
+        bb_compare(report, host, guest)
     report("guest-run", why is None, [why or ""] +
            gtext.strip().split("\n")[-8:])
 
