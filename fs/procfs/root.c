@@ -179,9 +179,12 @@ static int show_stat(struct proc_inode *pi, struct seqbuf *s)
 	/*
 	 * User and system time are not told apart (processes are charged
 	 * all their time as user time, see /proc/<pid>/stat): what the idle
-	 * task did not use is user time.
+	 * task did not use is user time. Round the difference, not the two
+	 * terms: idle grows no faster than the clock, so now - idle never
+	 * shrinks, while ticks(now) - ticks(idle) can dip by one and top
+	 * would show a wrapped-around percentage.
 	 */
-	busy = NS_TO_TICKS(now) - idle;
+	busy = NS_TO_TICKS(now - MIN(st.idle_ns, now));
 	for (int cpu = -1; cpu < 1; cpu++) {
 		if (cpu < 0)
 			seq_printf(s, "cpu  ");

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static char *slurp(const char *path)
@@ -180,4 +181,35 @@ TEST(proc_missing_pid_enoent)
 
 	CHECK_ERR(stat("/proc/999999999", &st), ENOENT);
 	CHECK_ERR(open("/proc/self/nonexistent", O_RDONLY), ENOENT);
+}
+
+/*
+ * Regression: rounding busy and idle time to ticks separately once made
+ * the "user" column of /proc/stat step backwards, and top showed a
+ * wrapped-around percentage. Every cpu counter must only grow.
+ */
+TEST(proc_stat_cpu_counters_never_decrease)
+{
+	unsigned long long prev[10] = { 0 }, cur[10];
+	struct timespec nap = { 0, 2 * 1000 * 1000 };
+
+	for (int round = 0; round < 200; round++) {
+		char *text = slurp("/proc/stat");
+		int n;
+
+		n = sscanf(text, "cpu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu",
+			   &cur[0], &cur[1], &cur[2], &cur[3], &cur[4], &cur[5],
+			   &cur[6], &cur[7], &cur[8], &cur[9]);
+		CHECK(n >= 4);
+		for (int i = 0; i < n; i++) {
+			if (cur[i] < prev[i])
+				ufw_fail(__LINE__, "cpu field %d went from %llu to %llu",
+					 i, prev[i], cur[i]);
+			prev[i] = cur[i];
+		}
+		/* Burn a little CPU, then sleep: both columns move. */
+		for (volatile int spin = 0; spin < 20000; spin++)
+			;
+		nanosleep(&nap, NULL);
+	}
 }
