@@ -118,3 +118,19 @@ SYSCALL_DEFINE3(getdents, int, fd, user_addr_t, ubuf, unsigned int, count)
 {
 	return do_getdents(fd, ubuf, count, true);
 }
+
+/*
+ * lseek on a directory whose position is an entry index (tmpfs, procfs,
+ * devpts): rewinding or returning to a position telldir() gave is all
+ * that makes sense, so only SEEK_SET to a non-negative index and the
+ * SEEK_CUR 0 query are accepted (EINVAL otherwise).
+ */
+s64 dir_index_llseek(struct file *f, s64 off, int whence)
+{
+	if (whence == SEEK_CUR && off == 0)
+		return (s64)f->pos;
+	if (whence != SEEK_SET || off < 0)
+		return -EINVAL;
+	f->pos = (u64)off;
+	return off;
+}

@@ -111,23 +111,13 @@ static int devpts_iterate(struct file *f, struct dir_context *ctx)
 	}
 }
 
-static s64 devpts_dir_llseek(struct file *f, s64 off, int whence)
-{
-	if (whence == SEEK_CUR && off == 0)
-		return (s64)f->pos;
-	if (whence != SEEK_SET || off < 0)
-		return -EINVAL;
-	f->pos = (u64)off;
-	return off;
-}
-
 static const struct inode_operations devpts_dir_iops = {
 	.lookup = devpts_lookup,
 };
 
 static const struct file_operations devpts_dir_fops = {
 	.iterate = devpts_iterate,
-	.llseek = devpts_dir_llseek,
+	.llseek = dir_index_llseek,
 };
 
 static struct super_block *devpts_mount(struct file_system_type *type,

@@ -430,23 +430,13 @@ static int proc_iterate(struct file *f, struct dir_context *ctx)
 	}
 }
 
-static s64 proc_dir_llseek(struct file *f, s64 off, int whence)
-{
-	if (whence == SEEK_CUR && off == 0)
-		return (s64)f->pos;
-	if (whence != SEEK_SET || off < 0)
-		return -EINVAL;
-	f->pos = (u64)off;
-	return off;
-}
-
 static const struct inode_operations proc_dir_iops = {
 	.lookup = proc_lookup,
 };
 
 static const struct file_operations proc_dir_fops = {
 	.iterate = proc_iterate,
-	.llseek = proc_dir_llseek,
+	.llseek = dir_index_llseek,
 };
 
 /* ---- symlinks ------------------------------------------------------------------- */

@@ -234,23 +234,13 @@ static int tmpfs_iterate(struct file *f, struct dir_context *ctx)
 	return 0;
 }
 
-static s64 tmpfs_dir_llseek(struct file *f, s64 off, int whence)
-{
-	if (whence == SEEK_CUR && off == 0)
-		return (s64)f->pos;
-	if (whence != SEEK_SET || off < 0)
-		return -EINVAL;
-	f->pos = (u64)off;
-	return off;
-}
-
 static int tmpfs_dir_fsync(struct file *f, bool datasync)
 {
 	return 0;
 }
 
 const struct file_operations tmpfs_dir_fops = {
-	.llseek = tmpfs_dir_llseek,
+	.llseek = dir_index_llseek,
 	.iterate = tmpfs_iterate,
 	.fsync = tmpfs_dir_fsync,
 };

@@ -327,6 +327,8 @@ int vfs_symlink_path(const char *target, const char *path);
 int vfs_link_path(const char *old, const char *new);
 int vfs_setattr_path(const char *path, const struct iattr *attr, bool follow);
 void inode_fill_stat(const struct inode *i, struct linux_stat *st);
+/* f_op->llseek for directories whose position is an entry index. */
+s64 dir_index_llseek(struct file *f, s64 off, int whence);
 
 /* ---- filesystems, mounts, devices --------------------------------- */
 
