@@ -97,6 +97,12 @@ static bool exit_reparent_locked(struct process *p)
 	list_for_each_entry_safe(c, tmp, &p->children, sibling) {
 		list_del(&c->sibling);
 		c->parent = init_process;
+		/*
+		 * A clone()d child may carry any exit signal; its new parent
+		 * gets plain SIGCHLD, as Linux does, so no orphan can kill
+		 * init with its exit (found by the syscall fuzzer).
+		 */
+		c->exit_signal = SIGCHLD;
 		list_add_tail(&c->sibling, &init_process->children);
 		zombie |= c->state == PROCESS_ZOMBIE;
 		if (c->state == PROCESS_ALIVE && c->pdeath_signal)

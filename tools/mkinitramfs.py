@@ -242,7 +242,27 @@ def layout_bench(arc, build):
     arc.add_tree("bench/bin", os.path.join(build, "bench", "bin"))
 
 
+def layout_fuzz(arc, busybox, build):
+    """--layout fuzz: busybox, build/fuzz/sysfuzz as /bin/sysfuzz and an
+    /init that runs it (settings from sysfuzz.* on the kernel command line,
+    see user/fuzz/sysfuzz.c) then powers off (make fuzz, mk/fuzz-guest.mk)."""
+    init = (b"#!/bin/sh\n"
+            b"# Ferrite fuzz /init: one sysfuzz run, then power off.\n"
+            b"export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root\n"
+            b"echo '=== sysfuzz begin'\n"
+            b"/bin/sysfuzz\n"
+            b"echo \"=== sysfuzz end status $?\"\n"
+            b"poweroff -f\n")
+    add_busybox(arc, busybox)
+    arc.add_file("init", init, 0o755)
+    with open(os.path.join(build, "fuzz", "sysfuzz"), "rb") as f:
+        arc.add_file("bin/sysfuzz", f.read(), 0o755)
+
+
 def layout(arc, kind, busybox, build):
+    if kind == "fuzz":
+        layout_fuzz(arc, busybox, build)
+        return
     if kind == "bench":
         add_busybox(arc, busybox)
         layout_bench(arc, build)
@@ -268,7 +288,7 @@ def main():
     ap.add_argument("-o", "--output", required=True)
     ap.add_argument("--spec")
     ap.add_argument("--layout", choices=("test", "run", "interactive",
-                                             "bench"))
+                                             "bench", "fuzz"))
     ap.add_argument("--busybox", default="/bin/busybox")
     ap.add_argument("--build", default="build")
     ap.add_argument("--gzip", action="store_true")

@@ -102,7 +102,7 @@ struct process {
 	struct task *leader;		/* [I] first task; referenced until the
 					 * process is freed, so the pid stays taken
 					 * while it is a zombie */
-	int exit_signal;		/* [I] signal for the parent (clone's CSIGNAL) */
+	int exit_signal;		/* [pt] signal for the parent (clone's CSIGNAL); SIGCHLD once reparented */
 	int pdeath_signal;		/* [self] PR_SET_PDEATHSIG (stored only) */
 	int dumpable;			/* [self] PR_SET_DUMPABLE */
 	bool did_exec;			/* [pt] setpgid's EACCES rule */

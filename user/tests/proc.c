@@ -6,6 +6,7 @@
 #include "ufw.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
@@ -320,6 +321,35 @@ TEST(orphan_reparented_to_subreaper_or_init)
 	CHECK_EQ(ppid, expect);
 	if (expect == getpid())
 		CHECK(wait(&st) > 0);
+}
+
+/*
+ * Regression (found by the syscall fuzzer): an orphan's exit signal goes
+ * back to SIGCHLD when it is re-parented, so a child made with
+ * clone(SIGUSR1) cannot kill its new parent (init, or a subreaper) when
+ * it exits. Here SIGUSR1 would end this test process, the subreaper.
+ */
+TEST(orphan_exit_signal_reset_to_sigchld)
+{
+	bool reaper = prctl(PR_SET_CHILD_SUBREAPER, 1) == 0;
+	int st;
+	pid_t mid = CHECK_OK(fork());
+
+	if (mid == 0) {
+		/* A fork-like clone whose exit signal is SIGUSR1. */
+		long g = syscall(SYS_clone, (long)SIGUSR1, 0L, 0L, 0L, 0L);
+
+		if (g == 0) {
+			usleep(100 * 1000);	/* outlive the middle process */
+			_exit(0);
+		}
+		_exit(g > 0 ? 0 : 1);
+	}
+	CHECK_EQ(waitpid(mid, &st, 0), mid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	usleep(300 * 1000);		/* the orphan exits meanwhile */
+	if (reaper)			/* a plain wait reaps it: it is a SIGCHLD child now */
+		CHECK(waitpid(-1, &st, 0) > 0);
 }
 
 TEST(setsid_new_session_leader)
