@@ -252,38 +252,6 @@ static bool tty_can_read(struct tty *t, size_t need)
 /* ---- reading -------------------------------------------------------------- */
 
 /*
- * wait_event_timeout that a signal also ends: >0 (time left) when @cond
- * came true, 0 on time-out, -ERESTARTSYS on a signal.
- */
-#define tty_wait_timeout(wq, cond, ns)					\
-	({								\
-		s64 __r = 1;						\
-		struct wait_timeout __wt;				\
-									\
-		if (!(cond)) {						\
-			wait_timeout_begin(&__wt, (ns));		\
-			for (;;) {					\
-				prepare_to_wait(&(wq), &__wt.entry,	\
-						TASK_INTERRUPTIBLE);	\
-				__r = (s64)wait_timeout_left(&__wt);	\
-				if (cond) {				\
-					__r = __r ? __r : 1;		\
-					break;				\
-				}					\
-				if (!__r)				\
-					break;				\
-				if (signal_pending(current())) {	\
-					__r = -ERESTARTSYS;		\
-					break;				\
-				}					\
-				schedule();				\
-			}						\
-			wait_timeout_end(&(wq), &__wt);			\
-		}							\
-		__r;							\
-	})
-
-/*
  * Non-canonical reads, as POSIX defines VMIN/VTIME: MIN only (wait for
  * MIN bytes), TIME only (one byte or the timer), both (the timer runs
  * between bytes, from the first), neither (what is there). 0 or
@@ -301,7 +269,8 @@ static int wait_raw(struct tty *t, const struct termios *tm, size_t want)
 		return wait_event_interruptible(t->read_wait,
 						tty_can_read(t, need));
 	if (need == 0) {
-		r = tty_wait_timeout(t->read_wait, tty_can_read(t, 1), vtime);
+		r = wait_event_interruptible_timeout(t->read_wait,
+						     tty_can_read(t, 1), vtime);
 		return r < 0 ? (int)r : 0;
 	}
 	r = wait_event_interruptible(t->read_wait, tty_can_read(t, 1));
@@ -310,7 +279,7 @@ static int wait_raw(struct tty *t, const struct termios *tm, size_t want)
 
 		if (have >= need || tty_hung(t))
 			return 0;
-		r = tty_wait_timeout(t->read_wait,
+		r = wait_event_interruptible_timeout(t->read_wait,
 				     tty_can_read(t, have + 1), vtime);
 		if (r == 0)
 			return 0;	/* the inter-byte timer ran out */
