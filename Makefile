@@ -24,7 +24,8 @@ CONFIG_H := $(BUILD)/include/generated/config.h
 -include $(KCONFIG_CONFIG)
 
 KSRCS := $(wildcard arch/x86_64/*.c arch/x86_64/*.S kernel/*.c kernel/*/*.c \
-	   mm/*.c lib/*.c fs/*.c fs/*/*.c net/*.c drivers/*.c drivers/*/*.c)
+	   mm/*.c lib/*.c fs/*.c fs/*/*.c net/*.c net/*/*.c drivers/*.c \
+	   drivers/*/*.c)
 KOBJS := $(patsubst %,$(BUILD)/%.o,$(KSRCS)) $(BUILD)/gen/syscall_table.c.o
 
 KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie \
@@ -43,6 +44,11 @@ KASFLAGS := -D__ASSEMBLY__ -Iinclude -Iarch/x86_64/include \
 	    -I$(BUILD)/include -include $(CONFIG_H) -MMD -MP
 KLDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack \
 	    --no-warn-rwx-segments --gc-sections -T arch/x86_64/kernel.ld
+
+# Kernel build options and extra objects (lwIP, sanitizers, fault
+# injection) live in mk/kernel/*.mk: included here, before the link rules
+# read KOBJS and KCFLAGS.
+-include mk/kernel/*.mk
 
 .PHONY: all kernel clean distclean run test bench menuconfig defconfig \
 	olddefconfig savedefconfig deps unit

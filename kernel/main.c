@@ -124,6 +124,19 @@ static __noreturn void start_init(void)
 	panic("No working init found. Try passing init= option to kernel.");
 }
 
+extern const initcall_t __initcalls_start[], __initcalls_end[];
+
+void do_initcalls(void)
+{
+	for (const initcall_t *fn = __initcalls_start; fn < __initcalls_end; fn++) {
+		int err = (*fn)();
+
+		if (err)
+			pr_err("ferrite: initcall %pS failed: error %d\n",
+			       (void *)*fn, err);
+	}
+}
+
 __noreturn void kernel_main(void)
 {
 	parse_cmdline();
@@ -141,6 +154,7 @@ __noreturn void kernel_main(void)
 	/* Starting init: the root filesystem and the devices init needs. */
 	vfs_init();
 	devices_init();
+	do_initcalls();
 
 #ifdef CONFIG_SELFTEST
 	if (cmdline_get(&boot_cmdline, "crashtest"))

@@ -154,16 +154,20 @@ def host_run(bbtestsuite):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def guest_run(bbtestsuite, log):
-    """Boots the kernel with the test initramfs; stops at power-off, at
+def guest_run(bbtestsuite, log, kernel=None, append="", initrd=None):
+    """Boots the kernel (default: $BUILD/ferrite.elf) with the test
+    initramfs and extra command-line words @append; stops at power-off, at
     GUEST_TIMEOUT, after GUEST_SILENCE seconds without output, or soon
     after a panic. Returns (status, text, why-stopped)."""
     env = dict(os.environ)
     env.update(MACHINE="pc", MEM="256M", ACCEL=ACCEL, BUILD=BUILD,
-               INITRD=INITRD, TIMEOUT=str(GUEST_TIMEOUT),
-               APPEND="debug_exit" + (" bbtestsuite" if bbtestsuite else ""))
+               INITRD=initrd or INITRD, TIMEOUT=str(GUEST_TIMEOUT),
+               APPEND=("debug_exit" + (" bbtestsuite" if bbtestsuite else "")
+                       + (" " + append if append else "")))
     env.pop("BOOT", None)
     env.pop("KERNEL", None)
+    if kernel:
+        env["KERNEL"] = kernel
     proc = subprocess.Popen(["tools/qemu.sh", "batch"], cwd=ROOT, env=env,
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, start_new_session=True)

@@ -452,6 +452,31 @@ def bench_smoke(kernel_ok):
     bench.smoke(report, LOGS)
 
 
+def suites(kernel_ok):
+    """Further suites, one module per subject in tools/suites/*.py (network,
+    robustness, ...). Each defines run(report, log_dir, kernel_ok, build)
+    where build(target, name) runs `make target` and reports a failure.
+    SUITES=a,b runs only those (and skips everything else but the build)."""
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    sys.path.insert(0, os.path.join(ROOT, "tools", "suites"))
+    import importlib
+    for name in selected_suites():
+        try:
+            mod = importlib.import_module(name)
+            mod.run(report, LOGS, kernel_ok, build)
+        except Exception:
+            report("suite-" + name, False, traceback.format_exc().split("\n"))
+
+
+def selected_suites():
+    names = sorted(f[:-3] for f in os.listdir(os.path.join(ROOT, "tools", "suites"))
+                   if f.endswith(".py") and not f.startswith("_"))
+    only = os.environ.get("SUITES")
+    if only:
+        names = [n for n in names if n in only.split(",")]
+    return names
+
+
 def main():
     os.chdir(ROOT)
     os.makedirs(LOGS, exist_ok=True)
@@ -459,12 +484,14 @@ def main():
         os.unlink(os.path.join(LOGS, old))
     try:
         kernel_ok = build("kernel", "build-kernel")
-        fcboot_ok = build("fcboot", "build-fcboot")
-        unit_tests()
-        boot_figure(boot_tests(kernel_ok, fcboot_ok))
-        user_tests(kernel_ok)
-        bench_smoke(kernel_ok)
-        interactive_tests(kernel_ok)
+        if not os.environ.get("SUITES"):
+            fcboot_ok = build("fcboot", "build-fcboot")
+            unit_tests()
+            boot_figure(boot_tests(kernel_ok, fcboot_ok))
+            user_tests(kernel_ok)
+            bench_smoke(kernel_ok)
+            interactive_tests(kernel_ok)
+        suites(kernel_ok)
     except Exception:  # a runner bug must still end in a failed count
         report("test-runner", False, traceback.format_exc().split("\n"))
     print("%d passed, %d failed" % (passed, failed), flush=True)

@@ -14,4 +14,16 @@
  */
 int arch_cpuinfo_show(char *buf, size_t len);
 
+/*
+ * /proc/net/<name> (the lead wires them into fs/procfs): same snprintf
+ * convention as above. dev, route: net/core (the lwIP glue); tcp, udp:
+ * net/inet; unix: net/unix. Linux's exact column layout: BusyBox's
+ * ifconfig, route and netstat parse these files.
+ */
+int proc_net_dev_show(char *buf, size_t len);
+int proc_net_route_show(char *buf, size_t len);
+int proc_net_tcp_show(char *buf, size_t len);
+int proc_net_udp_show(char *buf, size_t len);
+int proc_net_unix_show(char *buf, size_t len);
+
 #endif
