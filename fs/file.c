@@ -23,6 +23,9 @@ static const struct file_operations *file_ops_for(struct inode *i)
 		return ERR_PTR(-ENXIO);
 	case S_IFIFO:
 		return &fifo_fops;
+	case S_IFSOCK:
+		/* sockfs files carry their ops; a bound name cannot be opened. */
+		return i->i_fop ? i->i_fop : ERR_PTR(-ENXIO);
 	default:
 		return i->i_fop ? i->i_fop : &empty_fops;
 	}

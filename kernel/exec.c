@@ -8,10 +8,15 @@
  * Static ET_EXEC and static-PIE ET_DYN load directly; a program with
  * PT_INTERP gets its dynamic linker mapped too (at ELF_INTERP_BASE), which
  * then starts first with AT_BASE/AT_ENTRY describing both, as on Linux.
+ * Address-space randomization moves the stack, the mmap area (and the
+ * dynamic linker with it), a PIE's load address and the brk start by
+ * Linux's amounts; /proc/sys/kernel/randomize_va_space and "norandmaps".
  */
 #include <ferrite/elf.h>
 #include <ferrite/err.h>
 #include <ferrite/fs.h>
+#include <ferrite/init.h>
+#include <ferrite/cmdline.h>
 #include <ferrite/mm.h>
 #include <ferrite/printk.h>
 #include <ferrite/process.h>
@@ -32,6 +37,40 @@
 #define STACK_MAX		(256UL << 20)
 #define MMAP_MIN_GAP		(128UL << 20)
 #define USER_HZ			100
+
+/*
+ * Randomization ranges, Linux x86-64's: the stack top moves down by up
+ * to 2^22 pages (STACK_RND_MASK, 16 GiB), the mmap base and a PIE's load
+ * address by up to 2^28 pages (mmap_rnd_bits, 1 TiB), the brk start up by
+ * up to 1 GiB (x86-64's arch_randomize_brk since Linux 6.x: 2^18 pages;
+ * 32 MiB before, and still for 32-bit programs). The mmap area keeps
+ * clear of the whole stack range, as Linux's mmap_base() gap does.
+ */
+#define STACK_RND_PAGES_BITS	22
+#define MMAP_RND_PAGES_BITS	28
+#define BRK_RND_RANGE		(1UL << 30)
+#define STACK_RND_MAX		((1UL << STACK_RND_PAGES_BITS) * PAGE_SIZE)
+
+/*
+ * Linux's kernel.randomize_va_space: 0 off, 1 stack, mmap base, PIE
+ * (and the dynamic linker), 2 also the brk start. "norandmaps" on the
+ * command line starts it at 0. Read at each exec; procfs writes it.
+ */
+int randomize_va_space = 2;
+
+static int aslr_init(void)
+{
+	if (cmdline_has(kernel_cmdline(), "norandmaps"))
+		WRITE_ONCE(randomize_va_space, 0);
+	return 0;
+}
+initcall(INITCALL_SUBSYS, aslr_init);
+
+/* A random whole number of pages below 2^@bits pages, as a byte offset. */
+static uintptr_t random_pages(unsigned int bits)
+{
+	return (uintptr_t)(get_random_u64() & ((1UL << bits) - 1)) << PAGE_SHIFT;
+}
 
 /* Where argv or envp come from: a user array or a kernel one. */
 struct exec_src {
@@ -63,6 +102,13 @@ struct exec_ctx {
 	Elf64_Phdr *iphdrs;
 	struct elf_info iinfo;
 	u64 ibias;
+
+	/* This exec's randomization (all 0 when off), chosen up front. */
+	int randomize;			/* randomize_va_space at the start */
+	uintptr_t stack_rnd;		/* the stack top moves down by this */
+	uintptr_t mmap_rnd;		/* mmap base and dynamic linker: down */
+	uintptr_t pie_rnd;		/* an ET_DYN main program: up */
+	uintptr_t brk_rnd;		/* the brk start: up */
 
 	struct mm *mm;			/* the new address space */
 	struct files *files;		/* unshared fd table, if it was shared */
@@ -431,8 +477,11 @@ static int exec_read_interp(struct exec_ctx *x)
 		err = -ELIBBAD;
 	if (!err)
 		err = exec_read_phdrs(x->ifile, &x->iinfo, &x->iphdrs);
+	/* Below the mmap base, which moves with the stack range and mmap_rnd. */
 	if (!err)
-		err = elf_load_bias(&x->iinfo, ELF_INTERP_BASE, MM_MIN_ADDR,
+		err = elf_load_bias(&x->iinfo, ELF_INTERP_BASE -
+				    (x->randomize ? STACK_RND_MAX : 0) - x->mmap_rnd,
+				    MM_MIN_ADDR,
 				    STACK_TOP - STACK_MAX - MMAP_MIN_GAP, &x->ibias);
 	/* The two images must not overlap (a fixed-address interpreter could). */
 	if (!err && x->iinfo.lo + x->ibias < x->info.hi + x->bias &&
@@ -443,16 +492,34 @@ out:
 	return err;
 }
 
+/* Pick this exec's offsets; none unless randomize_va_space says so. */
+static void exec_choose_random(struct exec_ctx *x)
+{
+	x->randomize = READ_ONCE(randomize_va_space);
+	if (current_process()->personality & ADDR_NO_RANDOMIZE)
+		x->randomize = 0;
+	x->stack_rnd = x->mmap_rnd = x->pie_rnd = x->brk_rnd = 0;
+	if (x->randomize <= 0)
+		return;
+	x->stack_rnd = random_pages(STACK_RND_PAGES_BITS);
+	x->mmap_rnd = random_pages(MMAP_RND_PAGES_BITS);
+	x->pie_rnd = random_pages(MMAP_RND_PAGES_BITS);
+	if (x->randomize >= 2)
+		x->brk_rnd = (uintptr_t)(get_random_u64() %
+					 (BRK_RND_RANGE / PAGE_SIZE)) << PAGE_SHIFT;
+}
+
 static int exec_read_elf(struct exec_ctx *x)
 {
 	u64 size = file_inode(x->file)->size;
 	int err;
 
+	exec_choose_random(x);
 	err = elf_check_header(x->hdr, x->hdr_len, size, &x->info);
 	if (!err)
 		err = exec_read_phdrs(x->file, &x->info, &x->phdrs);
 	if (!err)
-		err = elf_load_bias(&x->info, ELF_DYN_BASE, MM_MIN_ADDR,
+		err = elf_load_bias(&x->info, ELF_DYN_BASE + x->pie_rnd, MM_MIN_ADDR,
 				    STACK_TOP - STACK_MAX - MMAP_MIN_GAP, &x->bias);
 	if (!err && x->info.has_interp)
 		err = exec_read_interp(x);
@@ -573,8 +640,10 @@ static int exec_map_elf(struct exec_ctx *x, struct file *file,
 		if (!err && main)
 			exec_note_layout(x, &phdrs[i]);
 	}
+	/* Linux: the page after the image, moved up by the brk offset. */
 	if (main)
-		x->mm->start_brk = x->mm->brk = bias + info->hi;
+		x->mm->start_brk = x->mm->brk =
+			ALIGN_UP(bias + info->hi, PAGE_SIZE) + x->brk_rnd;
 	mutex_unlock(&x->mm->lock);
 	vm_object_put(obj);	/* the VMAs hold their own references */
 	for (u16 i = 0; i < info->phnum && !err; i++)
@@ -622,15 +691,21 @@ static int exec_map_stack(struct exec_ctx *x, uintptr_t *floor)
 			      VM_MAYEXEC | VM_GROWSDOWN;
 	long r;
 
+	uintptr_t top = STACK_TOP - x->stack_rnd;
+
 	if (x->info.exec_stack)
 		flags |= VM_EXEC;
 	mutex_lock(&x->mm->lock);
-	r = vm_map(x->mm, STACK_TOP - size, size, flags, NULL, 0, NULL, true);
-	/* Linux's mmap_base: below the stack limit plus a guard, >= 128 MiB. */
+	r = vm_map(x->mm, top - size, size, flags, NULL, 0, NULL, true);
+	/*
+	 * Linux's mmap_base: below the stack limit plus a guard, >= 128 MiB,
+	 * plus the whole stack randomization range, less the mmap offset.
+	 */
 	x->mm->mmap_base = STACK_TOP - MAX(size + MM_STACK_GUARD_GAP,
-					   MMAP_MIN_GAP);
+					   MMAP_MIN_GAP) -
+			   (x->randomize ? STACK_RND_MAX : 0) - x->mmap_rnd;
 	mutex_unlock(&x->mm->lock);
-	*floor = STACK_TOP - size;
+	*floor = top - size;
 	return r < 0 ? (int)r : 0;
 }
 
@@ -660,7 +735,7 @@ static int exec_build_stack(struct exec_ctx *x)
 	};
 	struct exec_blob argv[2] = { x->pre, x->uargv };
 	struct exec_stack_desc d = {
-		.top = STACK_TOP, .argv = argv, .nr_argv = 2,
+		.top = STACK_TOP - x->stack_rnd, .argv = argv, .nr_argv = 2,
 		.envp = &x->envp, .nr_envp = 1, .execfn = x->filename,
 		.platform = arch_elf_platform(), .random = rnd,
 		.auxv = auxv, .nr_auxv = ARRAY_SIZE(auxv) / 2,

@@ -151,6 +151,8 @@ static void fork_commit(struct fork_parts *fp, unsigned long flags,
 	memcpy(p->rlim, parent->rlim, sizeof(p->rlim));
 	p->pdeath_signal = 0;
 	p->dumpable = parent->dumpable;
+	p->make_it_fail = READ_ONCE(parent->make_it_fail);
+	p->personality = parent->personality;
 	t->proc = p;
 	t->set_child_tid = (flags & CLONE_CHILD_SETTID) ? child_tid.addr : 0;
 	t->clear_child_tid = (flags & CLONE_CHILD_CLEARTID) ? child_tid.addr : 0;

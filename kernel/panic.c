@@ -10,7 +10,7 @@
 
 #define PANIC_EXIT_CODE	0x7f	/* isa-debug-exit value for "panicked" */
 
-static int panic_depth;		/* [cpu] nested panics halt at once */
+static int panic_depth;		/* [cpu] a nested panic stops at once */
 
 static void print_current(void)
 {
@@ -27,8 +27,23 @@ static __noreturn void panic_stop(const char *fmt, va_list ap, bool trace)
 	static char msg[256];
 
 	arch_irq_disable();
-	if (panic_depth++)
-		arch_halt_forever();
+	switch (panic_depth++) {
+	case 0:
+		break;
+	case 1:
+		/*
+		 * A panic inside the panic (formatting, the backtrace or the
+		 * power-off faulted): say so with the raw format, in as few
+		 * steps as possible, and still stop the machine rather than
+		 * hang silently.
+		 */
+		printk_panic_mode();
+		pr_emerg("Kernel panic - not syncing: panic while panicking: %s\n",
+			 fmt);
+		arch_test_exit(PANIC_EXIT_CODE);
+	default:
+		arch_halt_forever();	/* the power-off itself panicked */
+	}
 	printk_panic_mode();
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	pr_emerg("Kernel panic - not syncing: %s\n", msg);

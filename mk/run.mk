@@ -1,7 +1,9 @@
 # `make run`: install what is missing, build, and boot Ferrite in QEMU with
 # the serial console on this terminal (Ctrl-A X quits). MACHINE, MEM, ACCEL,
-# SMP, BOOT, APPEND and INITRD reach tools/qemu.sh through the environment:
-# make exports variables given on its command line to every recipe.
+# SMP, BOOT, APPEND, INITRD, NET and HOSTFWD reach tools/qemu.sh through
+# the environment: make exports variables given on its command line to every
+# recipe. `make run NET=user` adds a virtio-net NIC on QEMU's user network
+# (the kernel gets ip=dhcp); HOSTFWD="tcp:2222-:22" forwards a host port.
 # Without INITRD, the BusyBox shell image build/initramfs-run.cpio.gz
 # (mk/user.mk) is booted.
 

@@ -7,6 +7,7 @@
 #include <ferrite/err.h>
 #include <ferrite/errno.h>
 #include <ferrite/fs.h>
+#include <ferrite/oom.h>
 #include <ferrite/pgtable.h>
 #include <ferrite/process.h>
 #include <ferrite/string.h>
@@ -171,16 +172,34 @@ int vm_fault_locked(struct mm *mm, uintptr_t addr, unsigned int flags)
 	return 0;
 }
 
+/* OOM rounds one fault goes through before it gives up. */
+#define FAULT_OOM_TRIES	8
+
+/*
+ * A page that cannot be had goes to the OOM killer (outside mm->lock:
+ * the victim may share this mm, and it waits for the victim to exit),
+ * then the fault is retried. A user fault that still fails while memory
+ * is plentiful (injected failures) re-runs the instruction rather than
+ * killing anyone; a user fault out of memory for real ends in SIGKILL.
+ */
 int mm_handle_fault(struct mm *mm, uintptr_t addr, unsigned int flags)
 {
-	int err;
+	int err, tries = 0;
 
 	if (!mm)
 		return -EFAULT;
-	mutex_lock(&mm->lock);
-	err = vm_fault_locked(mm, addr, flags);
-	mutex_unlock(&mm->lock);
-	return err;
+	for (;;) {
+		mutex_lock(&mm->lock);
+		err = vm_fault_locked(mm, addr, flags);
+		mutex_unlock(&mm->lock);
+		if (err != -ENOMEM)
+			return err;
+		if (out_of_memory(0))
+			return -ENOMEM;
+		if (++tries < FAULT_OOM_TRIES)
+			continue;
+		return (flags & FAULT_USER) && !oom_memory_low() ? 0 : -ENOMEM;
+	}
 }
 
 /* The direct-map address of @va's page, made present and writable. */

@@ -1,9 +1,11 @@
 /*
  * The buddy page allocator: mem_map (one struct page per frame) and free
  * lists of naturally aligned 2^order page blocks. mm_init() builds it from
- * memblock; everything after boot allocates pages here.
+ * memblock; everything after boot allocates pages here. With
+ * CONFIG_FAIL_ALLOC, alloc_pages() asks the injection hook first.
  */
 #include <ferrite/errno.h>
+#include <ferrite/fail_alloc.h>
 #include <ferrite/mm.h>
 #include <ferrite/printk.h>
 #include <ferrite/selftest.h>
@@ -146,7 +148,12 @@ void free_reserved_range(phys_addr_t base, u64 len)
 	buddy_add_free_range(start, end);
 }
 
-struct page *alloc_pages(gfp_t gfp, unsigned int order)
+/* The buddy allocation itself; alloc_pages() is this plus the hook. */
+#ifdef CONFIG_FAIL_ALLOC
+struct page *__alloc_pages(gfp_t gfp, unsigned int order)
+#else
+static struct page *__alloc_pages(gfp_t gfp, unsigned int order)
+#endif
 {
 	unsigned long flags;
 	struct page *p;
@@ -169,6 +176,13 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 	if (gfp & __GFP_ZERO)
 		__builtin_memset(page_address(p), 0, PAGE_SIZE << order);
 	return p;
+}
+
+struct page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	if (fail_alloc_should_fail(gfp, __builtin_return_address(0)))
+		return NULL;
+	return __alloc_pages(gfp, order);
 }
 
 /*
@@ -215,7 +229,11 @@ void free_pages(struct page *p, unsigned int order)
 
 void *get_free_pages(gfp_t gfp, unsigned int order)
 {
-	struct page *p = alloc_pages(gfp, order);
+	struct page *p;
+
+	if (fail_alloc_should_fail(gfp, __builtin_return_address(0)))
+		return NULL;
+	p = __alloc_pages(gfp, order);
 
 	return p ? page_address(p) : NULL;
 }

@@ -2,7 +2,10 @@
  * Slab allocator and kmalloc. A slab is one buddy page cut into equal
  * objects; its metadata (free list, use count, owning cache) lives in the
  * struct page. kmalloc sizes above 2 KiB take whole pages from the buddy.
+ * The public entry points ask the fail_alloc hook once (CONFIG_FAIL_ALLOC);
+ * the pages behind them come from the buddy without asking again.
  */
+#include <ferrite/fail_alloc.h>
 #include <ferrite/mm.h>
 #include <ferrite/printk.h>
 #include <ferrite/selftest.h>
@@ -10,6 +13,12 @@
 
 #define SLAB_POISON	0x6b	/* free object bytes, past the link word */
 #define SLAB_NAME_MAX	24
+
+#ifdef CONFIG_FAIL_ALLOC
+#define slab_alloc_pages	__alloc_pages
+#else
+#define slab_alloc_pages	alloc_pages
+#endif
 
 /*
  * Lock order: cache_list_lock, then a cache's lock, then the buddy lock.
@@ -101,7 +110,7 @@ static void obj_poison(struct kmem_cache *c, void *obj)
  */
 static struct page *slab_new(struct kmem_cache *c, gfp_t gfp)
 {
-	struct page *pg = alloc_pages(gfp & ~__GFP_ZERO, 0);
+	struct page *pg = slab_alloc_pages(gfp & ~__GFP_ZERO, 0);
 	char *base;
 	u32 i;
 
@@ -170,7 +179,7 @@ static void obj_check_poison(struct kmem_cache *c, void *obj)
 }
 #endif
 
-void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp)
+static void *cache_alloc(struct kmem_cache *c, gfp_t gfp)
 {
 	struct page *pg = NULL;
 	unsigned long flags;
@@ -204,6 +213,13 @@ void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp)
 	if (gfp & __GFP_ZERO)
 		__builtin_memset(obj, 0, c->size);
 	return obj;
+}
+
+void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp)
+{
+	if (fail_alloc_should_fail(gfp, __builtin_return_address(0)))
+		return NULL;
+	return cache_alloc(c, gfp);
 }
 
 /*
@@ -298,7 +314,7 @@ struct kmem_cache *kmem_cache_create(const char *name, size_t size,
 	size = ALIGN_UP(MAX(size, sizeof(void *)), MAX(align, sizeof(void *)));
 	if (size > PAGE_SIZE)
 		return NULL;
-	c = kmem_cache_alloc(&cache_cache, GFP_KERNEL);
+	c = cache_alloc(&cache_cache, GFP_KERNEL);
 	if (!c)
 		return NULL;
 	cache_setup(c, name, (u32)size);
@@ -348,7 +364,7 @@ static void *kmalloc_large(size_t size, gfp_t gfp)
 	if (size > (PAGE_SIZE << (MAX_ORDER - 1)))
 		return NULL;
 	order = pages_order(size);
-	pg = alloc_pages(gfp, order);
+	pg = slab_alloc_pages(gfp, order);
 	if (!pg)
 		return NULL;
 	pg->flags |= PG_HEAD;
@@ -357,23 +373,31 @@ static void *kmalloc_large(size_t size, gfp_t gfp)
 	return page_address(pg);
 }
 
-void *kmalloc(size_t size, gfp_t gfp)
+/* kmalloc and friends; @caller is the outer caller, for the hook's log. */
+static void *do_kmalloc(size_t size, gfp_t gfp, void *caller)
 {
 	struct kmem_cache *c;
 
 	if (size == 0)
 		return ZERO_SIZE_PTR;
+	if (fail_alloc_should_fail(gfp, caller))
+		return NULL;
 	if (size > KMALLOC_MAX_CACHE_SIZE)
 		return kmalloc_large(size, gfp);
 	c = kmalloc_cache_for(size);
 	if (WARN_ON(!c))		/* kmalloc before slab_init() */
 		return NULL;
-	return kmem_cache_alloc(c, gfp);
+	return cache_alloc(c, gfp);
+}
+
+void *kmalloc(size_t size, gfp_t gfp)
+{
+	return do_kmalloc(size, gfp, __builtin_return_address(0));
 }
 
 void *kzalloc(size_t size, gfp_t gfp)
 {
-	return kmalloc(size, gfp | __GFP_ZERO);
+	return do_kmalloc(size, gfp | __GFP_ZERO, __builtin_return_address(0));
 }
 
 void *kcalloc(size_t n, size_t size, gfp_t gfp)
@@ -382,7 +406,8 @@ void *kcalloc(size_t n, size_t size, gfp_t gfp)
 
 	if (__builtin_mul_overflow(n, size, &bytes))
 		return NULL;
-	return kzalloc(bytes, gfp);
+	return do_kmalloc(bytes, gfp | __GFP_ZERO,
+			  __builtin_return_address(0));
 }
 
 void kfree(const void *p)
@@ -420,6 +445,39 @@ u64 slab_objects_in_use(void)
 	spin_unlock_irqrestore(&cache_list_lock, flags);
 	return n;
 }
+
+#ifdef CONFIG_FAIL_ALLOC
+u64 slab_pages_in_use(void)
+{
+	struct kmem_cache *c;
+	unsigned long flags;
+	u64 n = 0;
+
+	flags = spin_lock_irqsave(&cache_list_lock);
+	list_for_each_entry(c, &cache_list, link)
+		n += READ_ONCE(c->nr_slabs);
+	spin_unlock_irqrestore(&cache_list_lock, flags);
+	return n;
+}
+
+int slab_show_caches(char *buf, size_t len)
+{
+	struct kmem_cache *c;
+	unsigned long flags;
+	int n = 0;
+
+	flags = spin_lock_irqsave(&cache_list_lock);
+	list_for_each_entry(c, &cache_list, link) {
+		size_t off = MIN((size_t)n, len);
+
+		n += snprintf(buf ? buf + off : NULL, len - off,
+			      "slab_%s: %llu\n", c->name,
+			      (unsigned long long)READ_ONCE(c->in_use));
+	}
+	spin_unlock_irqrestore(&cache_list_lock, flags);
+	return n;
+}
+#endif
 
 void slab_dump(void)
 {

@@ -94,7 +94,7 @@ rm -rf "$src" && mkdir -p "$src"
 	>"$APTDIR/source-$PKG.log" 2>&1 || { tail -n 20 "$APTDIR/source-$PKG.log" >&2; exit 1; }
 dsc=$(ls "$src"/"$PKG"_*.dsc | head -n 1)
 rm -rf "$DEST" && mkdir -p "$(dirname "$DEST")"
-(cd "$src" && dpkg-source --no-check -x "$dsc" "$DEST") >>"$APTDIR/source-$PKG.log" 2>&1 || {
+(cd "$src" && dpkg-source --no-check --no-copy -x "$dsc" "$DEST") >>"$APTDIR/source-$PKG.log" 2>&1 || {
 	tail -n 20 "$APTDIR/source-$PKG.log" >&2; exit 1; }
 rm -rf "$src"
 basename "$dsc" .dsc

@@ -8,9 +8,10 @@ results.csv and ratios.png. What each figure means: docs/performance.md.
 
 Environment: ACCEL=tcg|kvm, BENCH_MACHINE=pc|microvm, BENCH_RUNS=5 (boot and
 micro-benchmark runs per kernel), BENCH_MEM=256M, BENCH_SKIP=minmem,bzimage
-(comma list of parts to leave out), BENCH_LINUX_APPEND (extra Linux command
-line, e.g. mitigations=off), BENCH_MICRO_ITERS (iteration count for every
-program instead of each one's default).
+(comma list of parts to leave out; http: the HTTP requests from the host),
+BENCH_LINUX_APPEND (extra Linux command line, e.g. mitigations=off),
+BENCH_MICRO_ITERS (iteration count for every program instead of each one's
+default).
 """
 
 import csv
@@ -21,6 +22,7 @@ import os
 import platform
 import re
 import shlex
+import shutil
 import statistics
 import subprocess
 import sys
@@ -61,6 +63,7 @@ MICRO = [
     ("tmpfs_create", "tmpfs create+unlink"),
     ("poll_10", "poll 10 fds"),
     ("select_10", "select 10 fds"),
+    ("tcp_64k", "TCP loopback 64 KiB write+read"),
 ]
 
 
@@ -396,6 +399,72 @@ def smoke(report, logs):
         report("bench-smoke." + p, not problems, problems + detail)
 
 
+# --- HTTP from the host (issue 7) -----------------------------------------------
+
+HTTP_REQUESTS, HTTP_CONCURRENCY = 2000, 8
+AB_RPS = re.compile(r"^Requests per second:\s+([\d.]+)", re.M)
+
+
+def http_guest_rps(kernel_name, machine, log_name):
+    """Boots the network test image (tools/suites/net.py's Guest: QEMU user
+    networking, BusyBox httpd on a hostfwd port) and runs ApacheBench from
+    the host against it; requests per second, or None."""
+    sys.path.insert(0, os.path.join(ROOT, "tools", "suites"))
+    import net
+    g = net.Guest(machine, kernel_name, os.path.join(OUT, "logs",
+                                                     log_name + ".log"))
+    try:
+        g.start("")
+        if not g.wait_for(r"^=== net ready", net.BOOT_TIMEOUT):
+            log("%s: the guest did not come up" % log_name)
+            return None
+        r = subprocess.run(["ab", "-q", "-n", str(HTTP_REQUESTS), "-c",
+                            str(HTTP_CONCURRENCY), "-s", "60",
+                            "http://127.0.0.1:%d/index.html" % g.http],
+                           stdin=subprocess.DEVNULL, capture_output=True,
+                           text=True, timeout=900)
+        with open(os.path.join(OUT, "logs", log_name + "-ab.log"), "w") as f:
+            f.write(r.stdout + r.stderr)
+        m = AB_RPS.search(r.stdout)
+        failed = re.search(r"^Failed requests:\s+(\d+)", r.stdout, re.M)
+        if r.returncode or not m or (failed and failed.group(1) != "0"):
+            log("%s: ab failed (see logs/%s-ab.log)" % (log_name, log_name))
+            return None
+        return float(m.group(1))
+    finally:
+        g.stop()
+
+
+def http_rows(runs):
+    """ab -n 2000 -c 8 against BusyBox httpd in the guest, Linux and
+    Ferrite alternating; one table row in ms per request (lower is better,
+    like every other row), requests/s in the note."""
+    target = ["net-initramfs", "net-initramfs-linux"]
+    if subprocess.run([os.environ.get("MAKE", "make"), "-s"] + target,
+                      cwd=ROOT).returncode:
+        log("http: building the network images failed; skipped")
+        return []
+    if not shutil.which("ab"):
+        log("http: ab missing (apt-get install apache2-utils); skipped")
+        return []
+    rps = {"linux": [], "ferrite": []}
+    for i in range(runs):
+        for k in ("linux", "ferrite"):
+            v = http_guest_rps(k, "pc", "http-%s-%d" % (k, i))
+            if v:
+                rps[k].append(v)
+        log("http: run %d/%d done" % (i + 1, runs))
+    med = {k: ("%.0f" % statistics.median(v) if v else "-")
+           for k, v in rps.items()}
+    return [figure("http_request", "HTTP GET host -> guest httpd (ab -c %d)"
+                   % HTTP_CONCURRENCY, "ms/req",
+                   [1000 / v for v in rps["linux"]],
+                   [1000 / v for v in rps["ferrite"]], goal=1.0,
+                   note="requests/s: Linux %s, Ferrite %s; QEMU user "
+                   "networking, pc, virtio-net-pci" % (med["linux"],
+                                                       med["ferrite"]))]
+
+
 # --- main ------------------------------------------------------------------------
 
 def metadata():
@@ -511,6 +580,8 @@ def main():
                          for k, v in RESULT.findall(out) if k == key]
         rows.append(figure(key, label, "us/op", per["linux"], per["ferrite"],
                            goal=1.0))
+    if "http" not in SKIP:
+        rows += http_rows(max(1, RUNS // 2))
     meta["elapsed_s"] = round(time.monotonic() - started)
     write_outputs(rows, meta)
     print("Ferrite vs %s; accel=%s machine=%s -m %s; %s; %s" % (

@@ -8,7 +8,8 @@ set -euo pipefail
 BUILD=${BUILD:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-OUT=$ROOT/$BUILD/busybox-testsuite
+case $BUILD in /*) BDIR=$BUILD ;; *) BDIR=$ROOT/$BUILD ;; esac
+OUT=$BDIR/busybox-testsuite
 
 # Two bc tests pipe ~4 million lines through bc twice (20 s natively,
 # most of an hour under TCG emulation); they test bc's number printing,
@@ -31,7 +32,7 @@ if [ -x "$OUT/testsuite/runtest" ] && [ -z "${FORCE:-}" ]; then
 	echo "fetch_busybox_testsuite: $OUT/testsuite already there (FORCE=1 refetches)"
 	exit 0
 fi
-tree=$ROOT/$BUILD/busybox-src
+tree=$BDIR/busybox-src
 version=$(BUILD=$BUILD tools/apt_source.sh busybox "$tree")
 rm -rf "$OUT" && mkdir -p "$OUT"
 cp -a "$tree/testsuite" "$OUT/testsuite"

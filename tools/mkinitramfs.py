@@ -25,6 +25,7 @@ programs of build/bench/bin in /bench/bin (make bench, tools/bench.py).
 """
 
 import argparse
+import glob
 import gzip
 import os
 import stat
@@ -259,7 +260,167 @@ def layout_fuzz(arc, busybox, build):
         arc.add_file("bin/sysfuzz", f.read(), 0o755)
 
 
+# The OOM scenarios (tools/suites/robust.py reads the "=== oom" lines).
+OOM_INIT = r"""#!/bin/sh
+# Ferrite OOM test /init: eaters run until the OOM killer kills them; the
+# shell reports their statuses and MemFree around them, then powers off.
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root
+[ -e /proc/self ] || mount -t proc proc /proc
+memfree() { sed -n 's/^MemFree: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
+echo "=== oom begin"
+sleep 1
+echo "=== oom memfree before $(memfree)"
+/bin/oomeater 2>/dev/null
+echo "=== oom status single $?"
+sleep 1
+echo "=== oom memfree single $(memfree)"
+/bin/oomeater 2>/dev/null & a=$!
+/bin/oomeater 2>/dev/null & b=$!
+wait $a; sa=$?
+wait $b; sb=$?
+echo "=== oom status two $sa $sb"
+sleep 1
+echo "=== oom memfree two $(memfree)"
+/bin/oomeater -f 2 2>/dev/null
+echo "=== oom status fork $?"
+sleep 1
+echo "=== oom memfree fork $(memfree)"
+rm -f /tmp/oomeater.ready
+/bin/oomeater -s 32 2>/dev/null & s=$!
+while [ ! -e /tmp/oomeater.ready ] && kill -0 $s 2>/dev/null; do sleep 0.1; done
+echo "=== oom sleeper pid $s"
+/bin/oomeater 2>/dev/null
+se=$?
+wait $s
+echo "=== oom status sleeper $? $se"
+sleep 1
+echo "=== oom memfree sleeper $(memfree)"
+echo "=== oom shell alive $((6 * 7))"
+echo "=== oom end"
+poweroff -f
+"""
+
+
+def layout_oom(arc, busybox, build):
+    """--layout oom: busybox, build/robust/oomeater as /bin/oomeater and
+    OOM_INIT as /init (mk/robust.mk, tools/suites/robust.py)."""
+    add_busybox(arc, busybox)
+    arc.add_file("init", OOM_INIT.encode(), 0o755)
+    with open(os.path.join(build, "robust", "oomeater"), "rb") as f:
+        arc.add_file("bin/oomeater", f.read(), 0o755)
+
+
+# The network tests' guest (tools/suites/net.py reads the "=== net" lines).
+NET_INIT = r"""#!/bin/sh
+# Ferrite network test /init: configures eth0, serves /www with BusyBox
+# httpd on port 80 and SSH with dropbear on port 22, fetches a file from the
+# host if asked (nettest.get=PORT/NAME), says "=== net ready", then waits
+# until /tmp/poweroff exists. The same image boots Linux (net-linux layout).
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root
+[ -e /proc/self ] || mount -t proc proc /proc
+[ -e /dev/null ] || mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/pts
+grep -q devpts /proc/mounts || mount -t devpts devpts /dev/pts
+arg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p" | tail -n 1; }
+# Debian's kernel has virtio-net as modules: load the ones the image has.
+if [ -e /proc/modules ] && [ -f /lib/modules/order ]; then
+	for m in $(cat /lib/modules/order); do insmod /lib/modules/$m.ko; done
+fi
+ifconfig lo 127.0.0.1 up 2>/dev/null
+if grep -q 'netinit=static' /proc/cmdline; then
+	# QEMU user networking's fixed plan: guest .15, host and gateway .2.
+	ifconfig eth0 10.0.2.15 netmask 255.255.255.0 up
+	route add default gw 10.0.2.2
+fi
+# The kernel configures eth0 itself (ip=dhcp): wait, bounded, for its route.
+n=0
+while ! grep -q '^eth0' /proc/net/route 2>/dev/null && [ $n -lt 60 ]; do
+	sleep 0.5
+	n=$((n + 1))
+done
+grep -q '^eth0' /proc/net/route || echo "=== net no route on eth0"
+httpd -f -p 80 -h /www &
+dropbear -F -p 22 -P /tmp/dropbear.pid \
+	-r /etc/dropbear/dropbear_ed25519_host_key 2>/tmp/dropbear.log &
+get=$(arg nettest.get)
+if [ -n "$get" ]; then
+	st=1
+	for try in 1 2 3; do
+		# (Debian's BusyBox wget crashes with -T: timeout bounds it.)
+		timeout 60 wget -q -O /tmp/got "http://10.0.2.2:$get" &&
+			{ st=0; break; }
+		sleep 1
+	done
+	if [ $st = 0 ]; then
+		echo "=== net wget sha256 $(sha256sum </tmp/got | cut -d' ' -f1)"
+	else
+		echo "=== net wget failed"
+	fi
+	rm -f /tmp/got
+fi
+echo "=== net ready"
+while [ ! -e /tmp/poweroff ]; do sleep 1; done
+echo "=== net poweroff"
+poweroff -f
+"""
+
+# Debian's kernel modules the net-linux layout loads, in dependency order.
+NET_LINUX_MODULES = (
+    "drivers/virtio/virtio_ring", "drivers/virtio/virtio",
+    "drivers/virtio/virtio_pci_legacy_dev",
+    "drivers/virtio/virtio_pci_modern_dev", "drivers/virtio/virtio_pci",
+    "drivers/virtio/virtio_mmio", "net/core/failover",
+    "drivers/net/net_failover", "drivers/net/virtio_net")
+
+
+def layout_net(arc, busybox, build, linux):
+    """--layout net: busybox, static dropbear (build/dropbear/bin), the SSH
+    keys, a 1 MiB file in /www and NET_INIT (mk/net.mk makes the inputs in
+    build/net/). --layout net-linux adds Debian's virtio-net modules from
+    build/linux/ so the same image boots Linux."""
+    net = os.path.join(build, "net")
+    add_busybox(arc, busybox)
+    arc.add_file("init", NET_INIT.encode(), 0o755)
+    arc.add_file("etc/shells", b"/bin/sh\n")
+    for prog, dest in (("dropbear", "usr/sbin"), ("dropbearkey", "usr/bin"),
+                       ("dbclient", "usr/bin")):
+        with open(os.path.join(build, "dropbear", "bin", prog), "rb") as f:
+            arc.add_file(dest + "/" + prog, f.read(), 0o755)
+    with open(os.path.join(net, "dropbear_ed25519_host_key"), "rb") as f:
+        arc.add_file("etc/dropbear/dropbear_ed25519_host_key", f.read(),
+                     0o600)
+    with open(os.path.join(net, "id_ed25519.pub"), "rb") as f:
+        arc.add_file("root/.ssh/authorized_keys", f.read(), 0o600)
+    # dropbear refuses keys in group- or world-writable places.
+    arc.add_dir("root", 0o700)
+    arc.add_dir("root/.ssh", 0o700)
+    with open(os.path.join(net, "www.bin"), "rb") as f:
+        arc.add_file("www/file.bin", f.read(), 0o644)
+    arc.add_file("www/index.html", b"Ferrite network test\n", 0o644)
+    # The sender of the peer-disappears check (user/bench/tcpbw.c serve).
+    with open(os.path.join(build, "bench", "bin", "tcpbw"), "rb") as f:
+        arc.add_file("usr/bin/tcpbw", f.read(), 0o755)
+    if not linux:
+        return
+    mods = glob.glob(os.path.join(build, "linux", "lib", "modules", "*",
+                                  "kernel"))
+    if not mods:
+        sys.exit("mkinitramfs: no build/linux/lib/modules (make linux-image)")
+    names = []
+    for m in NET_LINUX_MODULES:
+        with open(os.path.join(mods[0], m + ".ko"), "rb") as f:
+            arc.add_file("lib/modules/%s.ko" % os.path.basename(m), f.read())
+        names.append(os.path.basename(m))
+    arc.add_file("lib/modules/order", ("\n".join(names) + "\n").encode())
+
+
 def layout(arc, kind, busybox, build):
+    if kind == "oom":
+        layout_oom(arc, busybox, build)
+        return
+    if kind in ("net", "net-linux"):
+        layout_net(arc, busybox, build, kind == "net-linux")
+        return
     if kind == "fuzz":
         layout_fuzz(arc, busybox, build)
         return
@@ -288,7 +449,8 @@ def main():
     ap.add_argument("-o", "--output", required=True)
     ap.add_argument("--spec")
     ap.add_argument("--layout", choices=("test", "run", "interactive",
-                                             "bench", "fuzz"))
+                                             "bench", "fuzz", "oom", "net",
+                                             "net-linux"))
     ap.add_argument("--busybox", default="/bin/busybox")
     ap.add_argument("--build", default="build")
     ap.add_argument("--gzip", action="store_true")

@@ -9,6 +9,12 @@
 # KERNEL=build/ferrite.elf  INITRD=<file>  APPEND=<command line>
 # TIMEOUT=<seconds> (batch mode only; exit status 124 when it expires)
 # FCBOOT=build/fcboot.elf  QEMU=qemu-system-x86_64  DRYRUN=1 (print, do not run)
+# NET=user: a virtio-net NIC on QEMU's user-mode network (guest 10.0.2.15,
+#   the host's loopback seen as 10.0.2.2); HOSTFWD="tcp:PORT-:GPORT ..."
+#   forwards 127.0.0.1:PORT on the host to the guest's GPORT; NET_IP=dhcp
+#   (default: "ip=dhcp" is added to APPEND) or none, or a static
+#   "ip=<client>:<server>:<gw>:<mask>" form; VIRTIO_MMIO_LEGACY=1 makes
+#   microvm's transports version 1 instead of 2.
 set -euo pipefail
 
 mode=${1:-interactive}
@@ -25,6 +31,10 @@ FCBOOT=${FCBOOT:-$BUILD/fcboot.elf}
 INITRD=${INITRD:-}
 TIMEOUT=${TIMEOUT:-60}
 QEMU=${QEMU:-qemu-system-x86_64}
+NET=${NET:-}
+HOSTFWD=${HOSTFWD:-}
+NET_IP=${NET_IP:-dhcp}
+APPEND=${APPEND-}
 
 die() {
 	echo "qemu.sh: $*" >&2
@@ -94,9 +104,51 @@ fcboot)
 *) die "unknown BOOT=$BOOT (want pvh or fcboot)" ;;
 esac
 
+# The network: user-mode (slirp) only, never a tap. Forwarded ports listen
+# on the host's loopback alone.
+case $NET in
+"") ;;
+user)
+	netdev=user,id=n0
+	for fwd in $HOSTFWD; do
+		[[ $fwd =~ ^(tcp|udp):(([0-9.]*):)?([0-9]+)-(([0-9.]*):)?([0-9]+)$ ]] ||
+			die "HOSTFWD entry '$fwd': want tcp:PORT-:GUESTPORT"
+		proto=${BASH_REMATCH[1]} haddr=${BASH_REMATCH[3]:-127.0.0.1}
+		netdev+=",hostfwd=$proto:$haddr:${BASH_REMATCH[4]}-${BASH_REMATCH[6]}:${BASH_REMATCH[7]}"
+	done
+	args+=(-netdev "$netdev")
+	case $MACHINE in
+	pc | q35) args+=(-device "virtio-net-pci,netdev=n0,romfile=") ;;
+	microvm)
+		args+=(-device "virtio-net-device,netdev=n0")
+		[ -n "${VIRTIO_MMIO_LEGACY:-}" ] ||
+			args+=(-global virtio-mmio.force-legacy=false)
+		# With ACPI on (our microvm line), QEMU 7.2 does not add the
+		# device to the command line itself (it does so only with
+		# acpi=off). Its 24 transports sit at 0xfeb00000 + 512 * i,
+		# GSI 24 + i (the second IOAPIC), and the first -device takes
+		# the last one. Found with `info qtree`; see docs/testing.md.
+		case " $APPEND " in
+		*" virtio_mmio.device="*) ;;
+		*) APPEND+="${APPEND:+ }virtio_mmio.device=512@0xfeb02e00:47" ;;
+		esac
+		;;
+	esac
+	# The kernel configures the interface itself (ip=dhcp or the static
+	# form), unless APPEND already says how.
+	if [ "$NET_IP" != none ]; then
+		case " $APPEND " in
+		*" ip="*) ;;
+		*) APPEND+="${APPEND:+ }ip=${NET_IP#ip=}" ;;
+		esac
+	fi
+	;;
+*) die "unknown NET=$NET (want user)" ;;
+esac
+
 [ -z "$INITRD" ] || args+=(-initrd "$INITRD")
 # Always pass -append (even empty) so QEMU never falls back to stale state.
-args+=(-append "${APPEND-}")
+args+=(-append "$APPEND")
 
 if [ "$mode" = interactive ]; then
 	# Serial and monitor multiplexed on the terminal: Ctrl-A X quits,

@@ -34,6 +34,15 @@ trap_common:
 	SAVE_GPRS
 	cld
 	/*
+	 * Close the SMAP window on every entry: user mode can set EFLAGS.AC
+	 * itself, and an interrupt in the middle of a user copy arrives
+	 * with it open. iretq restores the interrupted flags either way.
+	 */
+	cmpb $0, x86_smap_enabled(%rip)
+	je 3f
+	clac
+3:
+	/*
 	 * A fake call frame whose return address is the interrupted rip, so
 	 * frame-pointer backtraces walk through the interruption.
 	 */

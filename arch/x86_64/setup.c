@@ -95,9 +95,17 @@ void arch_platform_init(void)
 	platform_init();
 }
 
+void stackprot_init(void);	/* stackprot.c */
+
+/*
+ * Not stack-protected: the canary changes under it (stackprot_init), and
+ * it never returns to check one.
+ */
 void x86_64_start(unsigned int proto, u64 info_pa, u64 tsc);
+__attribute__((no_stack_protector))
 void x86_64_start(unsigned int proto, u64 info_pa, u64 tsc)
 {
+	stackprot_init();
 	boot_tsc_entry = tsc;
 	serial_init();
 	tsc_calibrate_begin();

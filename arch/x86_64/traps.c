@@ -201,6 +201,10 @@ static void page_fault_report(const struct trap_frame *tf)
 	if (vmap_is_guard(addr))
 		pr_emerg("BUG: kernel stack overflow (guard page hit at 0x%016llx)\n",
 			 (unsigned long long)addr);
+	else if (x86_smap_enabled && addr < USER_TOP && (ec & 1) &&
+		 !(ec & 4) && !(tf->rflags & (1UL << 18)))	/* EFLAGS.AC: window shut */
+		pr_emerg("BUG: SMAP violation: kernel access to user address 0x%016llx outside the copy routines\n",
+			 (unsigned long long)addr);
 	else
 		pr_emerg("BUG: unable to handle page fault for address: 0x%016llx\n",
 			 (unsigned long long)addr);

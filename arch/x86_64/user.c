@@ -29,6 +29,9 @@ _Static_assert(ENTRY_ENOSYS == ENOSYS, "ENOSYS");
 #define SYSCALL_FMASK	0x257fd5UL
 
 #define CPUID7_EBX_SMEP	(1U << 7)
+#define CPUID7_EBX_SMAP	(1U << 20)
+
+/* uaccess.S: nonzero once SMAP is on, so its stac/clac may run. */
 
 extern char syscall_entry[], syscall32_entry[];
 
@@ -48,12 +51,25 @@ void syscall_init(void)
 /* Everything a CPU needs before it can run user code; from idt_init(). */
 void x86_user_init(void)
 {
+	u32 ebx7 = cpuid(0, 0).eax >= 7 ? cpuid(7, 0).ebx : 0;
+
 	percpu_init();
 	syscall_init();
 	fpu_init();
 	/* The kernel never runs code from user pages: make that a fault. */
-	if (cpuid(0, 0).eax >= 7 && (cpuid(7, 0).ebx & CPUID7_EBX_SMEP))
+	if (ebx7 & CPUID7_EBX_SMEP)
 		write_cr4(read_cr4() | CR4_SMEP);
+	/*
+	 * Nor reads or writes user pages outside the copy routines, which
+	 * open a stac/clac window (uaccess.S). SYSCALL clears RFLAGS.AC
+	 * through FMASK, so a system call starts with the window closed.
+	 */
+#ifdef CONFIG_X86_SMAP
+	if (ebx7 & CPUID7_EBX_SMAP) {
+		write_cr4(read_cr4() | CR4_SMAP);
+		x86_smap_enabled = 1;
+	}
+#endif
 }
 
 /* --- the user register frame ------------------------------------------ */

@@ -56,6 +56,14 @@ static inline struct proc_inode *PI(const struct inode *i)
 struct inode *proc_make_inode(struct super_block *sb,
 			      const struct proc_entry *e, int pid, int fd);
 
+/* net.c: the /proc/net directory. */
+#ifdef CONFIG_NET
+#define PROC_NET_NR_ENTRIES	7
+#else
+#define PROC_NET_NR_ENTRIES	1
+#endif
+extern const struct proc_entry proc_net_entries[PROC_NET_NR_ENTRIES];
+
 /* pid.c */
 extern const struct proc_entry proc_pid_dir_entry;
 extern const struct proc_entry proc_fd_link_entry;
@@ -68,5 +76,12 @@ int proc_fd_iterate(int pid, struct dir_context *ctx);
 bool proc_fd_exists(int pid, int fd);
 /* Mode and size of the new inode of /proc/<pid>/fd/<fd>, from the file. */
 void proc_fd_inode_fill(struct inode *i, int pid, int fd);
+/*
+ * A write to a file of /proc/<pid>: the written bytes, copied in and
+ * NUL-terminated (fewer than PROC_WRITE_MAX); 0 or -errno (-EINVAL for a
+ * file that takes no writes).
+ */
+#define PROC_WRITE_MAX	64	/* writes are short settings: "1\n" */
+int proc_pid_write(struct proc_inode *pi, const char *buf, size_t len);
 
 #endif

@@ -656,6 +656,51 @@ int proc_fd_iterate(int pid, struct dir_context *ctx)
 	return 0;
 }
 
+#ifdef CONFIG_FAIL_ALLOC
+/* Linux's fault-injection flag: "0" or "1", inherited by fork. */
+static int show_make_it_fail(struct proc_inode *pi, struct seqbuf *s)
+{
+	struct process *p = proc_process(pi);
+
+	if (!p)
+		return -ESRCH;
+	seq_printf(s, "%d\n", READ_ONCE(p->make_it_fail) ? 1 : 0);
+	process_put(p);
+	return 0;
+}
+
+/* Linux takes any integer (kstrtoint, a trailing newline allowed). */
+static int write_make_it_fail(struct proc_inode *pi, const char *buf,
+			      size_t len)
+{
+	char num[PROC_WRITE_MAX];
+	struct process *p;
+	s64 v;
+
+	if (len && buf[len - 1] == '\n')
+		len--;
+	memcpy(num, buf, len);
+	num[len] = '\0';
+	if (kstrtos64(num, 0, &v) || v < -0x80000000LL || v > 0x7fffffffLL)
+		return -EINVAL;
+	p = proc_process(pi);
+	if (!p)
+		return -ESRCH;
+	WRITE_ONCE(p->make_it_fail, v != 0);
+	process_put(p);
+	return 0;
+}
+#endif
+
+int proc_pid_write(struct proc_inode *pi, const char *buf, size_t len)
+{
+#ifdef CONFIG_FAIL_ALLOC
+	if (pi->entry->show == show_make_it_fail)
+		return write_make_it_fail(pi, buf, len);
+#endif
+	return -EINVAL;
+}
+
 /* ---- the tables --------------------------------------------------------------------- */
 
 const struct proc_entry proc_fd_link_entry = {
@@ -672,6 +717,10 @@ static const struct proc_entry pid_entries[] = {
 	{ "cwd", S_IFLNK | 0777, PD_NONE, NULL, 0, NULL, link_cwd },
 	{ "exe", S_IFLNK | 0777, PD_NONE, NULL, 0, NULL, link_exe },
 	{ "fd", S_IFDIR | 0500, PD_FD, NULL, 0, NULL, NULL },
+#ifdef CONFIG_FAIL_ALLOC
+	{ "make-it-fail", S_IFREG | 0644, PD_NONE, NULL, 0, show_make_it_fail,
+	  NULL },
+#endif
 	{ "maps", S_IFREG | 0444, PD_NONE, NULL, 0, show_maps, NULL },
 	{ "stat", S_IFREG | 0444, PD_NONE, NULL, 0, show_stat, NULL },
 	{ "statm", S_IFREG | 0444, PD_NONE, NULL, 0, show_statm, NULL },

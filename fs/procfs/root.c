@@ -6,6 +6,7 @@
  */
 #include <ferrite/arch.h>
 #include <ferrite/boot.h>
+#include <ferrite/fail_alloc.h>
 #include <ferrite/init.h>
 #include <ferrite/mm.h>
 #include <ferrite/printk.h>
@@ -140,6 +141,20 @@ static int show_cpuinfo(struct proc_inode *pi, struct seqbuf *s)
 	return 0;
 }
 
+#ifdef CONFIG_FAIL_ALLOC
+/* Injection counters and leak-check figures (mm/fail_alloc.c). */
+static int show_fail_alloc(struct proc_inode *pi, struct seqbuf *s)
+{
+	int n = fail_alloc_show(s->len < s->size ? s->buf + s->len : NULL,
+				s->len < s->size ? s->size - s->len : 0);
+
+	if (n < 0)
+		return n;
+	s->len += (size_t)n;
+	return 0;
+}
+#endif
+
 static int show_pid_max(struct proc_inode *pi, struct seqbuf *s)
 {
 	seq_printf(s, "%d\n", PID_MAX);
@@ -201,8 +216,22 @@ static int show_stat(struct proc_inode *pi, struct seqbuf *s)
 	return 0;
 }
 
+/*
+ * kernel/exec.c: Linux's kernel.randomize_va_space (0, 1, 2); read-only
+ * here (no system-wide proc file takes writes yet): "norandmaps" sets 0.
+ */
+extern int randomize_va_space;
+
+static int show_randomize_va_space(struct proc_inode *pi, struct seqbuf *s)
+{
+	seq_printf(s, "%d\n", READ_ONCE(randomize_va_space));
+	return 0;
+}
+
 static const struct proc_entry sys_kernel_entries[] = {
 	{ "pid_max", S_IFREG | 0644, PD_NONE, NULL, 0, show_pid_max, NULL },
+	{ "randomize_va_space", S_IFREG | 0444, PD_NONE, NULL, 0,
+	  show_randomize_va_space, NULL },
 };
 
 static const struct proc_entry sys_entries[] = {
@@ -213,10 +242,15 @@ static const struct proc_entry sys_entries[] = {
 static const struct proc_entry root_entries[] = {
 	{ "cmdline", S_IFREG | 0444, PD_NONE, NULL, 0, show_cmdline, NULL },
 	{ "cpuinfo", S_IFREG | 0444, PD_NONE, NULL, 0, show_cpuinfo, NULL },
+#ifdef CONFIG_FAIL_ALLOC
+	{ "fail_alloc", S_IFREG | 0444, PD_NONE, NULL, 0, show_fail_alloc, NULL },
+#endif
 	{ "filesystems", S_IFREG | 0444, PD_NONE, NULL, 0, show_filesystems, NULL },
 	{ "loadavg", S_IFREG | 0444, PD_NONE, NULL, 0, show_loadavg, NULL },
 	{ "meminfo", S_IFREG | 0444, PD_NONE, NULL, 0, show_meminfo, NULL },
 	{ "mounts", S_IFREG | 0444, PD_NONE, NULL, 0, show_mounts, NULL },
+	{ "net", S_IFDIR | 0555, PD_TABLE, proc_net_entries,
+	  PROC_NET_NR_ENTRIES, NULL, NULL },
 	{ "stat", S_IFREG | 0444, PD_NONE, NULL, 0, show_stat, NULL },
 	{ "sys", S_IFDIR | 0555, PD_TABLE, sys_entries, ARRAY_SIZE(sys_entries),
 	  NULL, NULL },
@@ -278,9 +312,46 @@ static ssize_t proc_file_read(struct file *f, struct iov_iter *to, u64 *pos)
 	return ret;
 }
 
+/* The whole write is one setting, as in Linux's small proc files. */
+static ssize_t proc_file_write(struct file *f, struct iov_iter *from,
+			       u64 *pos)
+{
+	struct proc_inode *pi = PI(f->inode);
+	char buf[PROC_WRITE_MAX];
+	size_t len = from->count;
+	int err;
+
+	if (pi->pid == 0)
+		return -EINVAL;		/* no system-wide file takes writes */
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_iter(buf, len, from) != len)
+		return -EFAULT;
+	buf[len] = '\0';
+	err = proc_pid_write(pi, buf, len);
+	return err ? err : (ssize_t)len;
+}
+
 static const struct file_operations proc_file_fops = {
 	.read = proc_file_read,
+	.write = proc_file_write,
 	.llseek = generic_file_llseek,
+};
+
+/*
+ * As Linux: truncating or touching a proc file succeeds and changes
+ * nothing (so "echo 1 > /proc/self/make-it-fail" can open it with
+ * O_TRUNC); its mode and owner cannot be changed.
+ */
+static int proc_file_setattr(struct dentry *d, const struct iattr *a)
+{
+	if (a->valid & (ATTR_MODE | ATTR_UID | ATTR_GID))
+		return -EPERM;
+	return 0;
+}
+
+static const struct inode_operations proc_file_iops = {
+	.setattr = proc_file_setattr,
 };
 
 /* ---- directories ------------------------------------------------------------ */
@@ -481,6 +552,7 @@ struct inode *proc_make_inode(struct super_block *sb,
 	} else if (S_ISLNK(e->mode)) {
 		i->i_op = &proc_link_iops;
 	} else {
+		i->i_op = &proc_file_iops;
 		i->i_fop = &proc_file_fops;
 	}
 	return i;

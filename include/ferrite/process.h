@@ -110,6 +110,17 @@ struct process {
 
 	/* Added for issue 4 (signals): actions, shared pending, stop state. */
 	struct signal_state sig;
+
+	/*
+	 * Issue 6: allocations of this process fail on the fail_alloc=
+	 * schedule (CONFIG_FAIL_ALLOC). Set through /proc/<pid>/make-it-fail,
+	 * inherited by fork, as Linux's task flag.
+	 */
+	bool make_it_fail;		/* [a] READ_ONCE/WRITE_ONCE */
+
+	/* personality(2): kept over fork and exec (ADDR_NO_RANDOMIZE). */
+#define ADDR_NO_RANDOMIZE	0x0040000
+	unsigned int personality;	/* [self] */
 };
 
 /*

@@ -1,6 +1,7 @@
 /*
- * Sockets: the generic layer (net/socket.c: the socket family of system
- * calls, socket files, SOL_SOCKET options every family shares) and the
+ * Sockets: the generic layer (net/socket.c: socket files and SOL_SOCKET
+ * options every family shares; net/socket_sys.c: the system calls;
+ * net/scm.c: SCM_RIGHTS/SCM_CREDENTIALS) and the
  * contract each address family implements (struct proto_ops). AF_UNIX
  * lives in net/unix/, AF_INET (on lwIP) in net/inet/.
  */
@@ -120,6 +121,9 @@ struct proto_ops {
 			   unsigned int flags);
 	ssize_t (*recvmsg)(struct socket *s, struct kmsghdr *m, size_t len,
 			   unsigned int flags);
+	/* Added (unix helper): connect two new sockets of this family to
+	 * each other (socketpair); missing: -EOPNOTSUPP like Linux's inet. */
+	int (*socketpair)(struct socket *a, struct socket *b);
 };
 
 #define SS_UNCONNECTED	1
@@ -152,7 +156,9 @@ struct socket {
 struct net_proto_family {
 	int family;
 	/* Fill s->ops and s->sk for (type, protocol); -EPROTONOSUPPORT,
-	 * -ESOCKTNOSUPPORT, -EINVAL like Linux. */
+	 * -ESOCKTNOSUPPORT, -EINVAL like Linux. ops->release runs at the
+	 * last close only once s->sk is set (an accept that failed leaves
+	 * the new socket without one). */
 	int (*create)(struct socket *s, int type, int protocol);
 };
 int sock_register(const struct net_proto_family *f);
@@ -166,5 +172,116 @@ int sock_create_file(int family, int type, int protocol, unsigned int flags,
 		     struct socket **sp, struct file **fp);
 bool is_socket_file(const struct file *f);
 struct socket *socket_of_file(struct file *f);	/* NULL if not a socket */
+
+/* ---- additions (unix helper, issue 7) ------------------------------------ */
+
+/* A family's ioctl for a command it does not know (Linux's value, never
+ * seen by user space): the generic layer then tries net_dev_ioctl. */
+#define ENOIOCTLCMD	515
+
+/* SOL_SOCKET option names (asm-generic/socket.h, x86_64). */
+#define SO_DEBUG	1
+#define SO_REUSEADDR	2
+#define SO_TYPE		3
+#define SO_ERROR	4
+#define SO_DONTROUTE	5
+#define SO_BROADCAST	6
+#define SO_SNDBUF	7
+#define SO_RCVBUF	8
+#define SO_KEEPALIVE	9
+#define SO_OOBINLINE	10
+#define SO_NO_CHECK	11
+#define SO_PRIORITY	12
+#define SO_LINGER	13
+#define SO_BSDCOMPAT	14
+#define SO_REUSEPORT	15
+#define SO_PASSCRED	16
+#define SO_PEERCRED	17
+#define SO_RCVLOWAT	18
+#define SO_SNDLOWAT	19
+#define SO_RCVTIMEO_OLD	20
+#define SO_SNDTIMEO_OLD	21
+#define SO_ACCEPTCONN	30
+#define SO_SNDBUFFORCE	32
+#define SO_RCVBUFFORCE	33
+#define SO_PROTOCOL	38
+#define SO_DOMAIN	39
+#define SO_RCVTIMEO_NEW	66
+#define SO_SNDTIMEO_NEW	67
+
+#define SCM_RIGHTS	1
+#define SCM_CREDENTIALS	2
+#define SCM_MAX_FD	253	/* file descriptors in one message, as Linux */
+
+/* Linux's defaults and floors for the buffer sizes (net.core sysctls). */
+#define SOCK_WMEM_DEFAULT	212992
+#define SOCK_WMEM_MAX		212992
+#define SOCK_RMEM_DEFAULT	212992
+#define SOCK_RMEM_MAX		212992
+#define SOCK_MIN_SNDBUF		4608
+#define SOCK_MIN_RCVBUF		2304
+
+/* struct cmsghdr (64-bit): the data follows, 8-byte aligned. */
+struct cmsghdr_k {
+	u64 cmsg_len;
+	int cmsg_level;
+	int cmsg_type;
+};
+#define CMSG_ALIGN_K(len)	(((len) + 7) & ~(size_t)7)
+#define CMSG_LEN_K(len)		(sizeof(struct cmsghdr_k) + (len))
+#define CMSG_SPACE_K(len)	(sizeof(struct cmsghdr_k) + CMSG_ALIGN_K(len))
+
+struct ucred_k {
+	u32 pid;
+	u32 uid;
+	u32 gid;
+};
+
+struct linger_k {
+	int l_onoff;
+	int l_linger;
+};
+
+/*
+ * Timeouts in wait form: SO_RCVTIMEO/SO_SNDTIMEO, or 0 when @nonblock.
+ * SOCK_TIMEO_FOREVER means no timeout. A wait that a signal ends returns
+ * sock_intr_errno(): -ERESTARTSYS without a timeout, -EINTR with one
+ * (Linux: a timed socket wait is never restarted).
+ */
+#define SOCK_TIMEO_FOREVER	(~0ULL)
+u64 sock_rcvtimeo(struct socket *s, bool nonblock);
+u64 sock_sndtimeo(struct socket *s, bool nonblock);
+int sock_intr_errno(u64 timeo);
+bool sock_passcred(struct socket *s);	/* SO_PASSCRED set */
+
+/*
+ * Control messages of SOL_SOCKET (net/scm.c), for families that carry
+ * them (AF_UNIX). scm_send parses a sendmsg's control: SCM_RIGHTS takes
+ * file references (-EBADF, -EINVAL past SCM_MAX_FD), SCM_CREDENTIALS is
+ * checked against the sender (-EPERM); without it the sender's own
+ * credentials are filled in. scm_recv writes the credentials (when the
+ * socket has SO_PASSCRED) and installs the files (honouring
+ * MSG_CMSG_CLOEXEC; MSG_CTRUNC for what did not fit); it consumes the
+ * files either way. scm_destroy drops what was never received. All three
+ * may fput() a socket: never call them with a family lock held.
+ */
+struct scm_fp_list {
+	int count;
+	struct file *fp[SCM_MAX_FD];
+};
+
+struct scm_cookie {
+	struct ucred_k creds;
+	struct scm_fp_list *fp;		/* NULL: no files */
+};
+
+int scm_send(struct socket *s, struct kmsghdr *m, struct scm_cookie *scm);
+int scm_recv(struct socket *s, struct kmsghdr *m, struct scm_cookie *scm,
+	     unsigned int flags);
+void scm_destroy(struct scm_cookie *scm);
+/* A copy of @fp with its own references (MSG_PEEK), or NULL (ENOMEM). */
+struct scm_fp_list *scm_fp_dup(const struct scm_fp_list *fp);
+/* The caller's credentials as SCM_CREDENTIALS / SO_PEERCRED give them. */
+void scm_current_creds(struct ucred_k *c);
 
 #endif

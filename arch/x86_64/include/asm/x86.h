@@ -150,6 +150,8 @@ static __always_inline void io_delay(void)
 #define CR4_OSXSAVE	(1UL << 18)
 #define CR4_SMEP	(1UL << 20)
 #define CR4_SMAP	(1UL << 21)
+/* Set once at boot when CR4.SMAP is on (arch/x86_64/uaccess.S). */
+extern u8 x86_smap_enabled;
 
 /* struct trap_frame lives in asm/arch_inline.h: generic code sees it. */
 

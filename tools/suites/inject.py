@@ -1,0 +1,285 @@
+"""Allocation-failure injection (issue 6): the guest behaviour suite run with
+page and slab allocations failing at 1 in 50, 1 in 20 and 1 in 10 (and one
+seeded random schedule), on a kernel built with CONFIG_FAIL_ALLOC=y in
+$BUILD/inject. Per schedule: the kernel must reach the end of the run (no
+panic, BUG or hang) and give back every page and slab object (leak check).
+Individual test failures under injection are expected and not judged.
+
+The initramfs is the test layout plus /inject-init (rdinit=): it runs the
+test /init once unflagged (warm-up: caches reach their steady state), takes
+the baseline from /proc/fail_alloc, runs it again with make-it-fail set,
+waits for every process to be gone and takes the figures again.
+
+    tools/suites/inject.py [fail_alloc schedule ...]   (standalone)
+"""
+
+import gzip
+import os
+import re
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+
+import guest_tests  # noqa: E402
+import mkinitramfs  # noqa: E402
+
+BUILD = os.environ.get("BUILD", "build")
+IBUILD = os.path.join(BUILD, "inject")
+KERNEL = os.path.join(IBUILD, "ferrite.elf")
+INITRD = os.path.join(IBUILD, "initramfs-inject.cpio.gz")
+MAKE = os.environ.get("MAKE", "make")
+BUSYBOX = os.environ.get("BUSYBOX", "/bin/busybox")
+SCHEDULES = ("interval:50", "interval:20", "interval:10", "prob:5,seed:1")
+RUN_TIMEOUT = 300	# one boot: two passes of the suite take ~30 s
+RUN_SILENCE = 90
+
+# Figures compared before and after (see mm/fail_alloc.c): pages used
+# outside the slab and live slab objects. Free pages alone would move with
+# how objects happen to be spread over slab pages.
+LEAK_KEYS = ("other_pages", "slab_objects")
+
+INJECT_INIT = r"""#!/bin/sh
+# Ferrite allocation-failure run (tools/suites/inject.py). The driver, this
+# shell, stays unflagged; each test program and scenario runs with
+# make-it-fail set (a shell that cannot fork gives up, so flagging the
+# driver would end the run at the first failed fork). Same output format
+# as the test /init. Pass 1 is a warm-up, pass 2 the injected one.
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root
+export UFW_TMPDIR=/tmp TZ=UTC LC_ALL=C FERRITE_GUEST=1
+flag=0
+run() {
+	# An exec that an injected failure refuses (126) or a flag that could
+	# not be written (125) is retried: the program never started.
+	[ $flag = 1 ] || { "$@"; return; }
+	i=0
+	while :; do
+		(echo 1 >/proc/self/make-it-fail || exit 125; exec "$@")
+		st=$?
+		[ $st = 125 ] || [ $st = 126 ] || return $st
+		i=$((i + 1))
+		[ $i -lt 5 ] || return $st
+	done
+}
+suite() {
+	echo "=== ferrite-tests begin"
+	for t in /tests/bin/*; do
+		n=${t##*/}
+		case $n in helper|ptyrun) continue ;; esac
+		echo "=== ufw $n"
+		run "$t" 2>&1
+		echo "=== ufw-end $n status $?"
+		trace "$n"
+	done
+	for s in /tests/busybox/*.sh; do
+		n=${s##*/}
+		n=${n%.sh}
+		rm -rf /tmp/scenario && mkdir /tmp/scenario && cd /tmp/scenario
+		run busybox sh "$s" >/tmp/scenario.out 2>&1
+		st=$?
+		echo "=== scenario $n"
+		cat /tmp/scenario.out
+		echo "=== scenario-end $n status $st"
+		cd /
+		trace "$n"
+	done
+	rm -rf /tmp/scenario /tmp/scenario.out
+	echo "=== ferrite-tests end"
+}
+quiesce() {
+	# Only this shell (pid 1) may be left; sleeping reaps orphans. A test
+	# whose parent died of an injected failure can wait forever for it:
+	# after 5 s everything left gets SIGKILL. Still there 10 s later is
+	# a kernel bug (an unkillable task).
+	i=0
+	while [ $i -lt 150 ]; do
+		set -- /proc/[0-9]*
+		[ $# -le 1 ] && return 0
+		[ $i = 50 ] && for p in "$@"; do
+			[ "$p" = /proc/1 ] || kill -9 ${p#/proc/} 2>/dev/null
+		done
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "=== inject stragglers: $*"
+	for p in "$@"; do cat $p/stat 2>/dev/null; echo; done
+}
+# inject_trace on the command line: the leak figures after every program.
+trace() {
+	grep -q inject_trace /proc/cmdline || return 0
+	quiesce
+	rm -rf /tmp/* /tmp/.[!.]* 2>/dev/null
+	echo "=== inject trace $1:" $(grep -E '^(other_pages|slab_objects):' /proc/fail_alloc)
+}
+figures() {
+	# Files that a flagged test could not delete are not kernel leaks:
+	# /tmp is emptied (unflagged) before both measurements.
+	left=$(ls -A /tmp)
+	[ -z "$left" ] || echo "=== inject left in /tmp:" $left
+	rm -rf /tmp/* /tmp/.[!.]* 2>/dev/null
+	echo "=== inject figures $1"
+	cat /proc/fail_alloc
+	echo "=== inject figures-end $1"
+}
+echo "=== inject begin"
+suite >/dev/null 2>&1 </dev/null
+quiesce
+figures before
+flag=1
+suite </dev/null
+quiesce
+figures after
+echo "=== inject end"
+poweroff -f
+"""
+
+
+def info(msg):
+    print("INFO " + msg, flush=True)
+
+
+def log_name(log_dir, name):
+    return os.path.join(log_dir, re.sub(r"[^A-Za-z0-9_.-]", "_", name) + ".log")
+
+
+def build_kernel(report, log_dir):
+    """$BUILD/inject: defconfig plus CONFIG_FAIL_ALLOC=y. The .config is
+    only rewritten when it changes, so a rerun rebuilds nothing."""
+    os.makedirs(IBUILD, exist_ok=True)
+    cfg = os.path.join(IBUILD, ".config")
+    with open(os.path.join(ROOT, "configs", "defconfig")) as f:
+        want = f.read() + "\nCONFIG_FAIL_ALLOC=y\n"
+    seed = os.path.join(IBUILD, "defconfig.inject")
+    old = open(seed).read() if os.path.exists(seed) else None
+    if old != want or not os.path.exists(cfg):
+        with open(seed, "w") as f:
+            f.write(want)
+        with open(cfg, "w") as f:
+            f.write(want)
+    # Variables on the command line: they beat a BUILD= that a parent
+    # make passes down in MAKEFLAGS.
+    cmd = [MAKE, "--no-print-directory", "BUILD=" + IBUILD,
+           "KCONFIG_CONFIG=" + cfg, "kernel"]
+    lwip = os.path.join(BUILD, "lwip-src")
+    if os.path.exists(os.path.join(lwip, "src", "include", "lwip", "opt.h")):
+        cmd.append("LWIP_DIR=" + os.path.abspath(lwip))  # no second fetch
+    p = subprocess.run(cmd, cwd=ROOT, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    text = p.stdout.decode("utf-8", "replace")
+    with open(log_name(log_dir, "inject-build"), "w") as f:
+        f.write("$ %s\n%s\n[exit status %d]\n" % (" ".join(cmd), text,
+                                                 p.returncode))
+    with open(cfg) as f:
+        on = "CONFIG_FAIL_ALLOC=y" in f.read()
+    ok = p.returncode == 0 and on
+    report("inject.build-kernel", ok,
+           [] if ok else (["CONFIG_FAIL_ALLOC not set in " + cfg] if not on
+                          else []) + text.strip().split("\n")[-10:])
+    return ok
+
+
+def make_initrd():
+    arc = mkinitramfs.Archive()
+    mkinitramfs.layout(arc, "test", BUSYBOX, BUILD)
+    arc.add_file("inject-init", INJECT_INIT.encode(), 0o755)
+    data = gzip.compress(arc.newc(), compresslevel=6, mtime=0)
+    with open(INITRD + ".tmp", "wb") as f:
+        f.write(data)
+    os.replace(INITRD + ".tmp", INITRD)
+
+
+def section(text, name):
+    m = re.search(r"^=== inject figures %s\n(.*?)^=== inject figures-end %s$"
+                  % (name, name), text, re.S | re.M)
+    if not m:
+        return None
+    out = {}
+    for line in m.group(1).split("\n"):
+        k, _, v = line.partition(":")
+        if k and v.strip().isdigit():
+            out[k.strip()] = int(v)
+    return out
+
+
+BAD = re.compile(r"Kernel panic|BUG:|[Dd]ouble fault|WARNING:|general protection")
+
+
+def run_one(report, log_dir, schedule):
+    tag = "inject." + schedule.split(",")[0].replace(":", "-")
+    if "seed" in schedule:
+        tag += "-seed-" + schedule.split("seed:")[1].split(",")[0]
+    log = log_name(log_dir, tag)
+    saved = guest_tests.GUEST_TIMEOUT, guest_tests.GUEST_SILENCE
+    guest_tests.GUEST_TIMEOUT, guest_tests.GUEST_SILENCE = RUN_TIMEOUT, RUN_SILENCE
+    try:
+        status, text, why = guest_tests.guest_run(
+            False, log, kernel=KERNEL, initrd=INITRD,
+            append="rdinit=/inject-init fail_alloc=" + schedule)
+    finally:
+        guest_tests.GUEST_TIMEOUT, guest_tests.GUEST_SILENCE = saved
+    text = text.replace("\r", "")
+    lines = text.split("\n")
+    bad = [l for l in lines if BAD.search(l)]
+    ended = "=== inject end" in text
+    if not ended and not why:
+        why = "did not reach the end of /inject-init (status %s)" % status
+    detail = ([why] if why else []) + bad[:6] + ([] if ended else lines[-8:])
+    report(tag + ".survives", ended and not bad, detail + ["log " + log])
+    before, after = section(text, "before"), section(text, "after")
+    if before is None or after is None:
+        report(tag + ".no-leak", False, ["no figures (run did not finish)"])
+        return
+    diffs = ["%s: before %d after %d" % (k, before.get(k, -1), after.get(k, -1))
+             for k in LEAK_KEYS if before.get(k) != after.get(k)]
+    if diffs:  # which caches moved: a hint for the hunt
+        diffs += ["%s: %+d" % (k, after[k] - before[k]) for k in sorted(after)
+                  if k.startswith("slab_") and k != "slab_objects"
+                  and k != "slab_pages" and after[k] != before.get(k)]
+    strag = [l for l in lines if l.startswith("=== inject stragglers")]
+    report(tag + ".no-leak", not diffs and not strag, diffs + strag)
+    results = guest_tests.results(guest_tests.parse(text))
+    failed = sum(1 for ok, _ in results.values() if not ok)
+    info("%s: %d allocation failures injected in %d eligible allocations; "
+         "%d test results, %d failed (expected under injection); "
+         "free pages %d -> %d" % (
+             tag, after.get("injected", 0), after.get("calls", 0),
+             len(results), failed, before.get("free_pages", 0),
+             after.get("free_pages", 0)))
+
+
+def run(report, log_dir, kernel_ok, build, schedules=SCHEDULES):
+    if not build("initramfs", "inject.build-initramfs"):
+        return
+    if not build_kernel(report, log_dir):
+        return
+    make_initrd()
+    for s in schedules:
+        run_one(report, log_dir, s)
+
+
+def main():
+    os.chdir(ROOT)
+    logs = os.path.join(BUILD, "test-logs")
+    os.makedirs(logs, exist_ok=True)
+    counts = [0, 0]
+
+    def report(name, ok, detail=()):
+        counts[0 if ok else 1] += 1
+        print(("PASS " if ok else "FAIL ") + name, flush=True)
+        for line in ([] if ok else detail):
+            if line:
+                print("    " + line, flush=True)
+
+    def build(target, name):
+        p = subprocess.run([MAKE, "-s", "--no-print-directory",
+                            "BUILD=" + BUILD, target], cwd=ROOT)
+        report(name, p.returncode == 0)
+        return p.returncode == 0
+    run(report, logs, True, build, tuple(sys.argv[1:]) or SCHEDULES)
+    print("%d passed, %d failed" % tuple(counts), flush=True)
+    return 1 if counts[1] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
