@@ -48,8 +48,10 @@ static __noreturn void panic_stop(const char *fmt, va_list ap, bool trace)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	pr_emerg("Kernel panic - not syncing: %s\n", msg);
 	print_current();
-	if (trace)
+	if (trace) {
+		arch_dump_regs();
 		arch_dump_stack();
+	}
 	pr_emerg("---[ end Kernel panic - not syncing: %s ]---\n", msg);
 	arch_test_exit(PANIC_EXIT_CODE);
 }

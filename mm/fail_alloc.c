@@ -245,6 +245,8 @@ int fail_alloc_show(char *buf, size_t len)
 #undef EMIT
 	n += slab_show_caches(buf ? buf + MIN((size_t)n, len) : NULL,
 			      len - MIN((size_t)n, len));
+	n += page_owner_show(buf ? buf + MIN((size_t)n, len) : NULL,
+			     len - MIN((size_t)n, len));
 	return n;
 }
 

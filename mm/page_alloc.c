@@ -6,6 +6,7 @@
  */
 #include <ferrite/errno.h>
 #include <ferrite/fail_alloc.h>
+#include <ferrite/init.h>
 #include <ferrite/mm.h>
 #include <ferrite/printk.h>
 #include <ferrite/selftest.h>
@@ -148,12 +149,27 @@ void free_reserved_range(phys_addr_t base, u64 len)
 	buddy_add_free_range(start, end);
 }
 
-/* The buddy allocation itself; alloc_pages() is this plus the hook. */
 #ifdef CONFIG_FAIL_ALLOC
-struct page *__alloc_pages(gfp_t gfp, unsigned int order)
+/*
+ * Who allocated each block (the low 32 bits of the caller's address, at
+ * the head pfn), for the leak hunt of fail_alloc runs: a Ferrite cousin
+ * of Linux's page_owner. Set up by an initcall; NULL if it did not fit.
+ */
+static u32 *page_owner;		/* [I] pointer; entries [owner of the block] */
+
+static inline void page_owner_set(struct page *p, void *caller)
+{
+	if (page_owner)
+		page_owner[page_to_pfn(p)] = (u32)(uintptr_t)caller;
+}
 #else
-static struct page *__alloc_pages(gfp_t gfp, unsigned int order)
+static inline void page_owner_set(struct page *p, void *caller)
+{
+}
 #endif
+
+/* The buddy allocation itself; alloc_pages() is this plus the hook. */
+static struct page *buddy_alloc(gfp_t gfp, unsigned int order, void *caller)
 {
 	unsigned long flags;
 	struct page *p;
@@ -165,6 +181,7 @@ static struct page *__alloc_pages(gfp_t gfp, unsigned int order)
 	spin_unlock_irqrestore(&zone.lock, flags);
 	if (!p)
 		return NULL;
+	page_owner_set(p, caller);
 	/* The block is ours now: no lock needed for its struct page. */
 	p->flags = 0;
 	p->order = order;
@@ -178,11 +195,20 @@ static struct page *__alloc_pages(gfp_t gfp, unsigned int order)
 	return p;
 }
 
+#ifdef CONFIG_FAIL_ALLOC
+struct page *__alloc_pages(gfp_t gfp, unsigned int order)
+{
+	return buddy_alloc(gfp, order, __builtin_return_address(0));
+}
+#endif
+
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
-	if (fail_alloc_should_fail(gfp, __builtin_return_address(0)))
+	void *caller = __builtin_return_address(0);
+
+	if (fail_alloc_should_fail(gfp, caller))
 		return NULL;
-	return __alloc_pages(gfp, order);
+	return buddy_alloc(gfp, order, caller);
 }
 
 /*
@@ -229,12 +255,12 @@ void free_pages(struct page *p, unsigned int order)
 
 void *get_free_pages(gfp_t gfp, unsigned int order)
 {
+	void *caller = __builtin_return_address(0);
 	struct page *p;
 
-	if (fail_alloc_should_fail(gfp, __builtin_return_address(0)))
+	if (fail_alloc_should_fail(gfp, caller))
 		return NULL;
-	p = __alloc_pages(gfp, order);
-
+	p = buddy_alloc(gfp, order, caller);
 	return p ? page_address(p) : NULL;
 }
 
@@ -291,6 +317,73 @@ int buddy_verify(void)
 	spin_unlock_irqrestore(&zone.lock, flags);
 	return ret ? -EINVAL : 0;
 }
+
+#ifdef CONFIG_FAIL_ALLOC
+static int page_owner_init(void)
+{
+	u64 bytes = (u64)max_pfn * sizeof(u32);
+	unsigned int order = 0;
+
+	while ((PAGE_SIZE << order) < bytes)
+		order++;
+	/* Debug aid only: without the table the counts are just missing. */
+	if (order < MAX_ORDER)
+		page_owner = get_free_pages(GFP_KERNEL | __GFP_ZERO, order);
+	return 0;
+}
+initcall(INITCALL_SUBSYS, page_owner_init);
+
+/*
+ * "owner_<function>: <pages>" for every allocated block outside the slab
+ * (snprintf's convention): compared before and after a fail_alloc run,
+ * the line that grew names the leaking caller.
+ */
+int page_owner_show(char *buf, size_t len)
+{
+	enum { SLOTS = 96 };
+	static u32 who[SLOTS];		/* [zone.lock] */
+	static u64 count[SLOTS];	/* [zone.lock] */
+	unsigned int used = 0, i;
+	unsigned long flags;
+	pfn_t pfn = 0;
+	int n = 0;
+
+	if (!page_owner)
+		return 0;
+	flags = spin_lock_irqsave(&zone.lock);
+	while (pfn < max_pfn) {
+		struct page *p = pfn_to_page(pfn);
+		unsigned int order = p->order < MAX_ORDER ? p->order : 0;
+
+		if (p->flags & PG_RESERVED) {
+			pfn++;
+			continue;
+		}
+		if (!(p->flags & (PG_BUDDY | PG_SLAB)) && p->refcount) {
+			for (i = 0; i < used && who[i] != page_owner[pfn]; i++)
+				;
+			if (i == used && used < SLOTS) {
+				who[used] = page_owner[pfn];
+				count[used++] = 0;
+			}
+			if (i < used)
+				count[i] += 1UL << order;
+		}
+		pfn += 1UL << order;
+	}
+	spin_unlock_irqrestore(&zone.lock, flags);
+	/* The kernel image lives in the top 2 GiB: sign-extend back. */
+	for (i = 0; i < used; i++) {
+		size_t off = MIN((size_t)n, len);
+
+		n += snprintf(buf ? buf + off : NULL, len - off,
+			      "owner_%ps: %llu\n",
+			      (void *)(uintptr_t)(s64)(s32)who[i],
+			      (unsigned long long)count[i]);
+	}
+	return n;
+}
+#endif
 
 static void mm_free_range_cb(phys_addr_t base, phys_addr_t end, void *arg)
 {

@@ -116,7 +116,7 @@ void x86_64_start(unsigned int proto, u64 info_pa, u64 tsc)
 	if (bootinfo_parse(proto, info_pa)) {
 		pr_emerg("Ferrite: unrecognised boot information (protocol %u, %#llx); stopping\n",
 			 proto, (unsigned long long)info_pa);
-		arch_halt_forever();
+		arch_poweroff();	/* never hang silently: the host sees it stop */
 	}
 	pr_notice("Ferrite %s (x86_64) booting via %s\n", FERRITE_VERSION,
 		  boot_info.protocol);
@@ -127,7 +127,7 @@ void x86_64_start(unsigned int proto, u64 info_pa, u64 tsc)
 	print_memory_map();
 	if (boot_info.nr_mem == 0) {
 		pr_emerg("Ferrite: the boot loader gave no memory map; stopping\n");
-		arch_halt_forever();
+		arch_poweroff();
 	}
 	bootinfo_check_initrd();
 	setup_memblock();

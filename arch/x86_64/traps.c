@@ -186,6 +186,34 @@ void trap_dump_frame(const struct trap_frame *tf)
 	       (unsigned long long)read_cr4());
 }
 
+/*
+ * The registers at a panic() call, for the report. The values are those
+ * of the asm statement below, a few instructions into the caller: enough
+ * to read the stack pointer, the flags and whatever the caller left in the
+ * callee-saved registers. (The register holding @tf shows its address.)
+ */
+void arch_dump_regs(void)
+{
+	struct trap_frame tf = { 0 };
+
+	__asm__ __volatile__(
+		"movq %%r15, 0(%0)\n\tmovq %%r14, 8(%0)\n\t"
+		"movq %%r13, 16(%0)\n\tmovq %%r12, 24(%0)\n\t"
+		"movq %%r11, 32(%0)\n\tmovq %%r10, 40(%0)\n\t"
+		"movq %%r9, 48(%0)\n\tmovq %%r8, 56(%0)\n\t"
+		"movq %%rbp, 64(%0)\n\tmovq %%rdi, 72(%0)\n\t"
+		"movq %%rsi, 80(%0)\n\tmovq %%rdx, 88(%0)\n\t"
+		"movq %%rcx, 96(%0)\n\tmovq %%rbx, 104(%0)\n\t"
+		"movq %%rax, 112(%0)\n\t"
+		"leaq 0(%%rip), %%rax\n\tmovq %%rax, 136(%0)\n\t"
+		"movq %%cs, %%rax\n\tmovq %%rax, 144(%0)\n\t"
+		"pushfq\n\tpopq 152(%0)\n\t"
+		"movq %%rsp, 160(%0)\n\t"
+		"movq %%ss, %%rax\n\tmovq %%rax, 168(%0)"
+		: : "r"(&tf) : "rax", "memory");
+	trap_dump_frame(&tf);
+}
+
 /* The interrupted code's rbp chain starts at the fake frame entry.S made. */
 static void dump_trap(const struct trap_frame *tf)
 {

@@ -66,6 +66,8 @@ void arch_context_init(struct arch_context *ctx, void *stack_top,
 void arch_context_switch(struct arch_context *from, struct arch_context *to);
 
 /* Power. These never return. */
+/* Print the registers of the caller (panic reports). */
+void arch_dump_regs(void);
 __noreturn void arch_poweroff(void);
 __noreturn void arch_reboot(void);
 /* Report a test result to the VMM (isa-debug-exit) if enabled, then stop. */

@@ -95,6 +95,8 @@ struct page *__alloc_pages(gfp_t gfp, unsigned int order);
 u64 slab_pages_in_use(void);
 /* "slab_<cache>: <objects in use>" lines, snprintf's convention. */
 int slab_show_caches(char *buf, size_t len);
+/* "owner_<caller>: <pages>" lines for non-slab pages (mm/page_alloc.c). */
+int page_owner_show(char *buf, size_t len);
 
 #if defined(FAIL_SUBSYS) && !defined(FAIL_ALLOC_NO_WRAP)
 #define FAIL_WRAP(type, call)						\

@@ -5,10 +5,11 @@ $BUILD/inject. Per schedule: the kernel must reach the end of the run (no
 panic, BUG or hang) and give back every page and slab object (leak check).
 Individual test failures under injection are expected and not judged.
 
-The initramfs is the test layout plus /inject-init (rdinit=): it runs the
-test /init once unflagged (warm-up: caches reach their steady state), takes
-the baseline from /proc/fail_alloc, runs it again with make-it-fail set,
-waits for every process to be gone and takes the figures again.
+The initramfs is the test layout plus /inject-init (rdinit=) and
+/inject-suite: the behaviour suite once unflagged (warm-up: caches reach
+their steady state), the baseline from /proc/fail_alloc, the suite again
+with make-it-fail set on every test program, every process gone, the
+figures again.
 
     tools/suites/inject.py [fail_alloc schedule ...]   (standalone)
 """
@@ -40,15 +41,18 @@ RUN_SILENCE = 90
 # how objects happen to be spread over slab pages.
 LEAK_KEYS = ("other_pages", "slab_objects")
 
-INJECT_INIT = r"""#!/bin/sh
-# Ferrite allocation-failure run (tools/suites/inject.py). The driver, this
-# shell, stays unflagged; each test program and scenario runs with
+# The driver: one pass of the suite, flagged (argument 1) or not. It runs
+# as a child of /inject-init and is gone before anything is measured, so
+# its own memory never counts.
+INJECT_SUITE = r"""#!/bin/sh
+# Ferrite allocation-failure pass (tools/suites/inject.py): the driver,
+# this shell, stays unflagged; each test program and scenario runs with
 # make-it-fail set (a shell that cannot fork gives up, so flagging the
-# driver would end the run at the first failed fork). Same output format
-# as the test /init. Pass 1 is a warm-up, pass 2 the injected one.
+# driver would end the pass at the first failed fork). Same output format
+# as the test /init.
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root
 export UFW_TMPDIR=/tmp TZ=UTC LC_ALL=C FERRITE_GUEST=1
-flag=0
+flag=$1
 run() {
 	# An exec that an injected failure refuses (126) or a flag that could
 	# not be written (125) is retried: the program never started.
@@ -62,72 +66,75 @@ run() {
 		[ $i -lt 5 ] || return $st
 	done
 }
-suite() {
-	echo "=== ferrite-tests begin"
-	for t in /tests/bin/*; do
-		n=${t##*/}
-		case $n in helper|ptyrun) continue ;; esac
-		echo "=== ufw $n"
-		run "$t" 2>&1
-		echo "=== ufw-end $n status $?"
-		trace "$n"
-	done
-	for s in /tests/busybox/*.sh; do
-		n=${s##*/}
-		n=${n%.sh}
-		rm -rf /tmp/scenario && mkdir /tmp/scenario && cd /tmp/scenario
-		run busybox sh "$s" >/tmp/scenario.out 2>&1
-		st=$?
-		echo "=== scenario $n"
-		cat /tmp/scenario.out
-		echo "=== scenario-end $n status $st"
-		cd /
-		trace "$n"
-	done
-	rm -rf /tmp/scenario /tmp/scenario.out
-	echo "=== ferrite-tests end"
+# inject_trace on the command line: the leak figures after every program
+# (only meaningful with nothing left running, which is not waited for).
+trace() {
+	grep -q inject_trace /proc/cmdline || return 0
+	echo "=== inject trace $1:" $(grep -E '^(other_pages|slab_objects):' /proc/fail_alloc)
 }
+echo "=== ferrite-tests begin"
+for t in /tests/bin/*; do
+	n=${t##*/}
+	case $n in helper|ptyrun) continue ;; esac
+	echo "=== ufw $n"
+	run "$t" 2>&1
+	echo "=== ufw-end $n status $?"
+	trace "$n"
+done
+for s in /tests/busybox/*.sh; do
+	n=${s##*/}
+	n=${n%.sh}
+	rm -rf /tmp/scenario && mkdir /tmp/scenario && cd /tmp/scenario
+	run busybox sh "$s" >/tmp/scenario.out 2>&1
+	st=$?
+	echo "=== scenario $n"
+	cat /tmp/scenario.out
+	echo "=== scenario-end $n status $st"
+	cd /
+	trace "$n"
+done
+echo "=== ferrite-tests end"
+"""
+
+# pid 1: a warm-up pass, the baseline, the injected pass, the figures. It
+# does the same work around both measurements so its own memory (a shell's
+# heap only grows) is the same at both.
+INJECT_INIT = r"""#!/bin/sh
+# Ferrite allocation-failure run (tools/suites/inject.py), as pid 1.
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root
 quiesce() {
-	# Only this shell (pid 1) may be left; sleeping reaps orphans. A test
-	# whose parent died of an injected failure can wait forever for it:
-	# after 5 s everything left gets SIGKILL. Still there 10 s later is
-	# a kernel bug (an unkillable task).
+	# Until only pid 1 is left (sleeping reaps orphans). A test whose
+	# parent died of an injected failure can wait forever for it: after
+	# 5 s everything left gets SIGKILL. Still there 10 s later: a task
+	# that cannot die, a kernel bug.
 	i=0
 	while [ $i -lt 150 ]; do
-		set -- /proc/[0-9]*
-		[ $# -le 1 ] && return 0
-		[ $i = 50 ] && for p in "$@"; do
-			[ "$p" = /proc/1 ] || kill -9 ${p#/proc/} 2>/dev/null
-		done
+		[ $(ls /proc | grep -c '^[0-9]*$') -le 1 ] && return 0
+		[ $i = 50 ] && kill -9 -1 2>/dev/null
 		sleep 0.1
 		i=$((i + 1))
 	done
-	echo "=== inject stragglers: $*"
-	for p in "$@"; do cat $p/stat 2>/dev/null; echo; done
-}
-# inject_trace on the command line: the leak figures after every program.
-trace() {
-	grep -q inject_trace /proc/cmdline || return 0
-	quiesce
-	rm -rf /tmp/* /tmp/.[!.]* 2>/dev/null
-	echo "=== inject trace $1:" $(grep -E '^(other_pages|slab_objects):' /proc/fail_alloc)
+	echo "=== inject stragglers:" $(ls /proc | grep '^[0-9]*$')
 }
 figures() {
-	# Files that a flagged test could not delete are not kernel leaks:
-	# /tmp is emptied (unflagged) before both measurements.
-	left=$(ls -A /tmp)
-	[ -z "$left" ] || echo "=== inject left in /tmp:" $left
-	rm -rf /tmp/* /tmp/.[!.]* 2>/dev/null
+	# Files that flagged tests could not delete are not kernel leaks:
+	# /tmp is emptied (unflagged) before each measurement. Not with
+	# rm -rf /tmp/*: a long argument list makes exec take a vmalloc area
+	# for its strings, and kernel page-table pages are kept for good.
+	echo "=== inject left in /tmp: $(ls -A /tmp | wc -l) entries"
+	rm -rf /tmp 2>/dev/null
+	mkdir -p /tmp && chmod 1777 /tmp
 	echo "=== inject figures $1"
 	cat /proc/fail_alloc
 	echo "=== inject figures-end $1"
 }
 echo "=== inject begin"
-suite >/dev/null 2>&1 </dev/null
+sh /inject-suite 0 >/dev/null 2>&1 </dev/null
+quiesce
+figures warm >/dev/null
 quiesce
 figures before
-flag=1
-suite </dev/null
+sh /inject-suite 1 </dev/null
 quiesce
 figures after
 echo "=== inject end"
@@ -183,6 +190,7 @@ def make_initrd():
     arc = mkinitramfs.Archive()
     mkinitramfs.layout(arc, "test", BUSYBOX, BUILD)
     arc.add_file("inject-init", INJECT_INIT.encode(), 0o755)
+    arc.add_file("inject-suite", INJECT_SUITE.encode(), 0o755)
     data = gzip.compress(arc.newc(), compresslevel=6, mtime=0)
     with open(INITRD + ".tmp", "wb") as f:
         f.write(data)
@@ -234,8 +242,11 @@ def run_one(report, log_dir, schedule):
              for k in LEAK_KEYS if before.get(k) != after.get(k)]
     if diffs:  # which caches moved: a hint for the hunt
         diffs += ["%s: %+d" % (k, after[k] - before[k]) for k in sorted(after)
-                  if k.startswith("slab_") and k != "slab_objects"
-                  and k != "slab_pages" and after[k] != before.get(k)]
+                  if k.startswith(("slab_", "owner_"))
+                  and k not in ("slab_objects", "slab_pages")
+                  and after[k] != before.get(k, 0)]
+        diffs += ["%s: gone" % k for k in sorted(before)
+                  if k.startswith("owner_") and k not in after]
     strag = [l for l in lines if l.startswith("=== inject stragglers")]
     report(tag + ".no-leak", not diffs and not strag, diffs + strag)
     results = guest_tests.results(guest_tests.parse(text))
