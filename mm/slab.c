@@ -6,6 +6,7 @@
  * the pages behind them come from the buddy without asking again.
  */
 #include <ferrite/fail_alloc.h>
+#include <ferrite/init.h>
 #include <ferrite/mm.h>
 #include <ferrite/printk.h>
 #include <ferrite/selftest.h>
@@ -16,8 +17,87 @@
 
 #ifdef CONFIG_FAIL_ALLOC
 #define slab_alloc_pages	__alloc_pages
+
+/*
+ * Who allocated each live object, for the leak hunt of fail_alloc runs:
+ * an open-addressing table (linear probing, backward-shift deletion) of
+ * object address -> caller. Objects born before the initcall, or when the
+ * table is full, are simply not listed.
+ */
+#define OWNER_ORDER	6
+#define OWNER_SLOTS	((PAGE_SIZE << OWNER_ORDER) / sizeof(struct obj_owner))
+struct obj_owner {
+	uintptr_t obj;		/* 0: empty slot */
+	uintptr_t caller;
+};
+static struct obj_owner *obj_owners;	/* [I] pointer; slots [owner_lock] */
+static DEFINE_SPINLOCK(owner_lock);
+
+static size_t owner_hash(uintptr_t obj)
+{
+	return (size_t)((obj >> 3) * 0x9e3779b97f4a7c15ULL >> 20) %
+	       OWNER_SLOTS;
+}
+
+static void owner_add(const void *obj, void *caller)
+{
+	unsigned long flags;
+	size_t i, n;
+
+	if (!obj_owners || ZERO_OR_NULL_PTR(obj))
+		return;
+	flags = spin_lock_irqsave(&owner_lock);
+	for (i = owner_hash((uintptr_t)obj), n = 0; n < OWNER_SLOTS;
+	     i = (i + 1) % OWNER_SLOTS, n++) {
+		if (!obj_owners[i].obj || obj_owners[i].obj == (uintptr_t)obj) {
+			obj_owners[i].obj = (uintptr_t)obj;
+			obj_owners[i].caller = (uintptr_t)caller;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&owner_lock, flags);
+}
+
+static void owner_del(const void *obj)
+{
+	unsigned long flags;
+	size_t i, j, n;
+
+	if (!obj_owners)
+		return;
+	flags = spin_lock_irqsave(&owner_lock);
+	for (i = owner_hash((uintptr_t)obj), n = 0; n < OWNER_SLOTS;
+	     i = (i + 1) % OWNER_SLOTS, n++) {
+		if (!obj_owners[i].obj)
+			goto out;
+		if (obj_owners[i].obj == (uintptr_t)obj)
+			break;
+	}
+	if (n == OWNER_SLOTS)
+		goto out;
+	/* Shift back the entries that probed past the hole. */
+	for (j = (i + 1) % OWNER_SLOTS; obj_owners[j].obj;
+	     j = (j + 1) % OWNER_SLOTS) {
+		size_t h = owner_hash(obj_owners[j].obj);
+
+		if ((j > i && (h <= i || h > j)) || (j < i && h <= i && h > j)) {
+			obj_owners[i] = obj_owners[j];
+			i = j;
+		}
+	}
+	obj_owners[i].obj = 0;
+out:
+	spin_unlock_irqrestore(&owner_lock, flags);
+}
 #else
 #define slab_alloc_pages	alloc_pages
+static inline void owner_add(const void *obj, void *caller)
+{
+}
+
+static inline void owner_del(const void *obj)
+{
+}
 #endif
 
 /*
@@ -217,9 +297,13 @@ static void *cache_alloc(struct kmem_cache *c, gfp_t gfp)
 
 void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp)
 {
-	if (fail_alloc_should_fail(gfp, __builtin_return_address(0)))
+	void *caller = __builtin_return_address(0), *obj;
+
+	if (fail_alloc_should_fail(gfp, caller))
 		return NULL;
-	return cache_alloc(c, gfp);
+	obj = cache_alloc(c, gfp);
+	owner_add(obj, caller);
+	return obj;
 }
 
 /*
@@ -271,6 +355,7 @@ void kmem_cache_free(struct kmem_cache *c, void *obj)
 
 	if (!obj)
 		return;
+	owner_del(obj);
 	pg = virt_to_page(obj);
 	if (obj_free_is_bad(c, pg, obj))
 		return;
@@ -377,17 +462,22 @@ static void *kmalloc_large(size_t size, gfp_t gfp)
 static void *do_kmalloc(size_t size, gfp_t gfp, void *caller)
 {
 	struct kmem_cache *c;
+	void *obj;
 
 	if (size == 0)
 		return ZERO_SIZE_PTR;
 	if (fail_alloc_should_fail(gfp, caller))
 		return NULL;
-	if (size > KMALLOC_MAX_CACHE_SIZE)
-		return kmalloc_large(size, gfp);
-	c = kmalloc_cache_for(size);
-	if (WARN_ON(!c))		/* kmalloc before slab_init() */
-		return NULL;
-	return cache_alloc(c, gfp);
+	if (size > KMALLOC_MAX_CACHE_SIZE) {
+		obj = kmalloc_large(size, gfp);
+	} else {
+		c = kmalloc_cache_for(size);
+		if (WARN_ON(!c))	/* kmalloc before slab_init() */
+			return NULL;
+		obj = cache_alloc(c, gfp);
+	}
+	owner_add(obj, caller);
+	return obj;
 }
 
 void *kmalloc(size_t size, gfp_t gfp)
@@ -419,6 +509,8 @@ void kfree(const void *p)
 	pg = virt_to_page(p);
 	if (WARN_ON(page_to_pfn(pg) >= max_pfn))	/* not a direct-map address */
 		return;
+	if (pg->flags & PG_HEAD)
+		owner_del(p);		/* kmem_cache_free does it for slabs */
 	if (pg->flags & PG_SLAB) {
 		kmem_cache_free(pg->slab_cache, (void *)p);
 	} else if (pg->flags & PG_HEAD) {
@@ -460,6 +552,49 @@ u64 slab_pages_in_use(void)
 	return n;
 }
 
+static int slab_owner_init(void)
+{
+	obj_owners = get_free_pages(GFP_KERNEL | __GFP_ZERO, OWNER_ORDER);
+	return 0;
+}
+initcall(INITCALL_SUBSYS, slab_owner_init);
+
+/* "sowner_<caller>: <live objects>", like page_owner_show(). */
+static int slab_show_owners(char *buf, size_t len)
+{
+	enum { SLOTS = 128 };
+	static uintptr_t who[SLOTS];	/* [owner_lock] */
+	static u64 count[SLOTS];	/* [owner_lock] */
+	unsigned int used = 0, i;
+	unsigned long flags;
+	int n = 0;
+
+	if (!obj_owners)
+		return 0;
+	flags = spin_lock_irqsave(&owner_lock);
+	for (size_t s = 0; s < OWNER_SLOTS; s++) {
+		if (!obj_owners[s].obj)
+			continue;
+		for (i = 0; i < used && who[i] != obj_owners[s].caller; i++)
+			;
+		if (i == used && used < SLOTS) {
+			who[used] = obj_owners[s].caller;
+			count[used++] = 0;
+		}
+		if (i < used)
+			count[i]++;
+	}
+	spin_unlock_irqrestore(&owner_lock, flags);
+	for (i = 0; i < used; i++) {
+		size_t off = MIN((size_t)n, len);
+
+		n += snprintf(buf ? buf + off : NULL, len - off,
+			      "sowner_%ps: %llu\n", (void *)who[i],
+			      (unsigned long long)count[i]);
+	}
+	return n;
+}
+
 int slab_show_caches(char *buf, size_t len)
 {
 	struct kmem_cache *c;
@@ -475,7 +610,8 @@ int slab_show_caches(char *buf, size_t len)
 			      (unsigned long long)READ_ONCE(c->in_use));
 	}
 	spin_unlock_irqrestore(&cache_list_lock, flags);
-	return n;
+	return n + slab_show_owners(buf ? buf + MIN((size_t)n, len) : NULL,
+				    len - MIN((size_t)n, len));
 }
 #endif
 

@@ -15,10 +15,14 @@ pkgs_build=(gcc libc6-dev make binutils python3 python3-kconfiglib)
 # source package for its test suite, python3-pexpect to type at the guest's
 # console in the interactive tests.
 pkgs_run=("${pkgs_build[@]}" qemu-system-x86 cpio busybox-static)
-pkgs_test=("${pkgs_run[@]}" musl-tools dpkg-dev python3-pexpect)
+# The network tests (tools/suites/net.py): ssh and ssh-keygen log in to
+# the guest's dropbear, curl fetches from its httpd.
+pkgs_test=("${pkgs_run[@]}" musl-tools dpkg-dev python3-pexpect
+	openssh-client curl)
 # make bench: matplotlib draws build/bench/ratios.png; Debian's kernel
 # comes from apt-get download (tools/fetch_linux.sh), nothing to install.
-pkgs_bench=("${pkgs_test[@]}" python3-matplotlib)
+# ab (apache2-utils): HTTP requests per second against the guest's httpd.
+pkgs_bench=("${pkgs_test[@]}" python3-matplotlib apache2-utils)
 
 case $mode in
 build) want=("${pkgs_build[@]}") ;;

@@ -14,7 +14,8 @@ set -euo pipefail
 BUILD=${BUILD:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-OUT=$ROOT/$BUILD/linux
+case $BUILD in /*) BDIR=$BUILD ;; *) BDIR=$ROOT/$BUILD ;; esac
+OUT=$BDIR/linux
 
 say() { echo "fetch_linux: $*" >&2; }
 
@@ -39,7 +40,7 @@ if [ -z "$pkg" ]; then
 fi
 [ -n "$pkg" ] || { say "cannot resolve linux-image-amd64 to a kernel package"; exit 1; }
 
-tmp=$(mktemp -d "$ROOT/$BUILD/.fetch_linux.XXXXXX")
+tmp=$(mktemp -d "$BDIR/.fetch_linux.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 say "downloading $pkg"
 # apt-get download writes into the current directory; as root it drops

@@ -431,6 +431,42 @@ bool pty_node_info(int index, struct pty_node *out)
 	return ok;
 }
 
+/*
+ * chown/chmod of /dev/pts/N (devpts's setattr; the VFS checked the
+ * permission): the pty keeps the node's owner and mode, since devpts
+ * rebuilds the inode at every lookup. -ENOENT when the pty is gone.
+ */
+int pty_node_setattr(int index, const struct iattr *a)
+{
+	struct pty_node *n;
+	struct tty *t;
+	unsigned long fl;
+	int err = 0;
+
+	if (index < 0 || index >= PTY_MAX)
+		return -ENOENT;
+	t = tty_find_get(MKDEV(PTY_SLAVE_MAJOR, index));
+	if (!t)
+		return -ENOENT;
+	fl = spin_lock_irqsave(&t->lock);
+	n = &PTY(t)->node;
+	if (PTY(t)->master_gone) {
+		err = -ENOENT;
+	} else {
+		if (a->valid & ATTR_MODE)
+			n->mode = (n->mode & S_IFMT) | (a->mode & 07777);
+		if (a->valid & ATTR_UID)
+			n->uid = a->uid;
+		if (a->valid & ATTR_GID)
+			n->gid = a->gid;
+		if (a->valid & ATTR_CTIME)
+			n->ctime = a->ctime;
+	}
+	spin_unlock_irqrestore(&t->lock, fl);
+	tty_put(t);
+	return err;
+}
+
 int pty_next_index(int from)
 {
 	struct pty_node n;

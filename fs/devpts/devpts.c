@@ -53,6 +53,38 @@ static struct inode *devpts_node(struct super_block *sb, u64 ino,
 	return i;
 }
 
+/* chown and chmod of /dev/pts/N, as dropbear and login programs do. */
+static int devpts_pty_setattr(struct dentry *d, const struct iattr *a)
+{
+	struct inode *i = d->inode;
+	int err;
+
+	if (a->valid & ATTR_SIZE)
+		return -EINVAL;
+	err = pty_node_setattr((int)(i->ino - DEVPTS_PTY_INO(0)), a);
+	if (err)
+		return err;
+	mutex_lock(&i->lock);
+	if (a->valid & ATTR_MODE)
+		i->mode = (i->mode & S_IFMT) | (a->mode & 07777);
+	if (a->valid & ATTR_UID)
+		i->uid = a->uid;
+	if (a->valid & ATTR_GID)
+		i->gid = a->gid;
+	if (a->valid & ATTR_ATIME)
+		i->atime = a->atime;
+	if (a->valid & ATTR_MTIME)
+		i->mtime = a->mtime;
+	if (a->valid & ATTR_CTIME)
+		i->ctime = a->ctime;
+	mutex_unlock(&i->lock);
+	return 0;
+}
+
+static const struct inode_operations devpts_pty_iops = {
+	.setattr = devpts_pty_setattr,
+};
+
 static int devpts_lookup(struct inode *dir, struct dentry *d)
 {
 	struct pty_node n;
@@ -70,6 +102,8 @@ static int devpts_lookup(struct inode *dir, struct dentry *d)
 		return 0;			/* negative: no such pty */
 	i = devpts_node(dir->sb, DEVPTS_PTY_INO(idx), n.mode,
 			MKDEV(PTY_SLAVE_MAJOR, idx), n.uid, n.gid, n.ctime);
+	if (i)
+		i->i_op = &devpts_pty_iops;
 found:
 	if (!i)
 		return -ENOMEM;

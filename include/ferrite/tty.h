@@ -336,6 +336,9 @@ struct pty_node {
 	struct timespec64 ctime;
 };
 bool pty_node_info(int index, struct pty_node *out);
+struct iattr;
+/* chown/chmod of /dev/pts/N: 0, or -ENOENT when the pty is gone. */
+int pty_node_setattr(int index, const struct iattr *a);
 /* The lowest visible pty index >= @from, or -1. */
 int pty_next_index(int from);
 int pty_register_devices(void);

@@ -1,6 +1,6 @@
 """Allocation-failure injection (issue 6): the guest behaviour suite run with
-page and slab allocations failing at 1 in 50, 1 in 20 and 1 in 10 (and one
-seeded random schedule), on a kernel built with CONFIG_FAIL_ALLOC=y in
+page and slab allocations failing at random at 1 in 50, 1 in 20 and 1 in 10
+(seeded) and at every 50th, on a kernel built with CONFIG_FAIL_ALLOC=y in
 $BUILD/inject. Per schedule: the kernel must reach the end of the run (no
 panic, BUG or hang) and give back every page and slab object (leak check).
 Individual test failures under injection are expected and not judged.
@@ -12,6 +12,10 @@ with make-it-fail set on every test program, every process gone, the
 figures again.
 
     tools/suites/inject.py [fail_alloc schedule ...]   (standalone)
+
+A "=== ufw-end <prog> status 137" line in a log is a program stopped at
+its 15 s limit: worth a look (a lost wakeup after a failed allocation
+looks the same as a test waiting for a partner that died).
 """
 
 import gzip
@@ -32,7 +36,11 @@ KERNEL = os.path.join(IBUILD, "ferrite.elf")
 INITRD = os.path.join(IBUILD, "initramfs-inject.cpio.gz")
 MAKE = os.environ.get("MAKE", "make")
 BUSYBOX = os.environ.get("BUSYBOX", "/bin/busybox")
-SCHEDULES = ("interval:50", "interval:20", "interval:10", "prob:5,seed:1")
+# 1 in 50, 1 in 20, 1 in 10 at random (seeded: reproducible). A fixed
+# interval of 20 or less fails every exec of a test program at the same
+# step (an exec makes more allocations than that), so the random schedules
+# are the ones that reach into the tests; interval:N can be given by hand.
+SCHEDULES = ("prob:2,seed:1", "prob:5,seed:2", "prob:10,seed:3")
 RUN_TIMEOUT = 300	# one boot: two passes of the suite take ~30 s
 RUN_SILENCE = 90
 
@@ -55,15 +63,20 @@ export UFW_TMPDIR=/tmp TZ=UTC LC_ALL=C FERRITE_GUEST=1
 flag=$1
 run() {
 	# An exec that an injected failure refuses (126) or a flag that could
-	# not be written (125) is retried: the program never started.
+	# not be written (125) is retried, up to 10 times: the program never
+	# started.
 	[ $flag = 1 ] || { "$@"; return; }
 	i=0
 	while :; do
-		(echo 1 >/proc/self/make-it-fail || exit 125; exec "$@")
+		# A test whose partner died of an injected failure can wait
+		# for it until ufw's 60 s limit: the whole program gets 15 s.
+		timeout -s KILL 15 sh -c \
+			'echo 1 >/proc/self/make-it-fail || exit 125; exec "$@"' \
+			flagged "$@"
 		st=$?
 		[ $st = 125 ] || [ $st = 126 ] || return $st
 		i=$((i + 1))
-		[ $i -lt 5 ] || return $st
+		[ $i -lt 10 ] || return $st
 	done
 }
 # inject_trace on the command line: the leak figures after every program
@@ -102,14 +115,20 @@ echo "=== ferrite-tests end"
 INJECT_INIT = r"""#!/bin/sh
 # Ferrite allocation-failure run (tools/suites/inject.py), as pid 1.
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root
+ntasks() {
+	# Tasks alive (the total in /proc/loadavg): no fork, no long list.
+	read a b c t rest </proc/loadavg
+	echo ${t#*/}
+}
 quiesce() {
-	# Until only pid 1 is left (sleeping reaps orphans). A test whose
-	# parent died of an injected failure can wait forever for it: after
-	# 5 s everything left gets SIGKILL. Still there 10 s later: a task
-	# that cannot die, a kernel bug.
+	# Until the task count is back to what it was at boot (pid 1 and
+	# kernel threads; sleeping reaps orphans). A test whose parent died of
+	# an injected failure can wait forever for it: after 5 s everything
+	# left gets SIGKILL. Still there 10 s later: a task that cannot die,
+	# a kernel bug.
 	i=0
 	while [ $i -lt 150 ]; do
-		[ $(ls /proc | grep -c '^[0-9]*$') -le 1 ] && return 0
+		[ $(ntasks) -le $boot_tasks ] && return 0
 		[ $i = 50 ] && kill -9 -1 2>/dev/null
 		sleep 0.1
 		i=$((i + 1))
@@ -127,11 +146,15 @@ figures() {
 	echo "=== inject figures $1"
 	cat /proc/fail_alloc
 	echo "=== inject figures-end $1"
+	echo "=== inject tcp $1"
+	cat /proc/net/tcp 2>/dev/null
+	echo "=== inject tcp-end $1"
 }
 echo "=== inject begin"
+boot_tasks=$(ntasks)
 sh /inject-suite 0 >/dev/null 2>&1 </dev/null
 quiesce
-figures warm >/dev/null
+figures warm
 quiesce
 figures before
 sh /inject-suite 1 </dev/null
@@ -210,6 +233,16 @@ def section(text, name):
     return out
 
 
+def tcp_pcbs(text, name):
+    """TCP pcbs listed in the /proc/net/tcp dump."""
+    m = re.search(r"^=== inject tcp %s\n(.*?)^=== inject tcp-end %s$"
+                  % (name, name), text, re.S | re.M)
+    if not m:
+        return 0
+    return sum(1 for l in m.group(1).split("\n")
+               if re.match(r"\s*\d+: ", l))
+
+
 BAD = re.compile(r"Kernel panic|BUG:|[Dd]ouble fault|WARNING:|general protection")
 
 
@@ -238,25 +271,45 @@ def run_one(report, log_dir, schedule):
     if before is None or after is None:
         report(tag + ".no-leak", False, ["no figures (run did not finish)"])
         return
+    # lwIP keeps a closed connection's pcb in TIME_WAIT for 2 MSL (120 s),
+    # and one in LAST_ACK with its unacknowledged segments until its
+    # retransmissions give up: timed state, not leaks, whose count depends
+    # on where the injected failures cut the connections. So the objects
+    # lwIP allocated (ferrite_lwip_malloc) are left out of the exact
+    # check and reported with the pcb count; everything else of the
+    # socket layer (sockets, files, inodes) is still counted.
+    # Kernel page-table pages (pt_alloc_table) that map the vmap area are
+    # never freed: a high-water mark of kernel stacks alive at once,
+    # bounded by the area's size, also excluded (and reported).
+    for fig, name in ((before, "before"), (after, "after")):
+        fig["lwip"] = fig.get("sowner_ferrite_lwip_malloc", 0)
+        fig["slab_objects"] -= fig["lwip"]
+        fig["other_pages"] -= fig.get("owner_pt_alloc_table", 0)
     diffs = ["%s: before %d after %d" % (k, before.get(k, -1), after.get(k, -1))
              for k in LEAK_KEYS if before.get(k) != after.get(k)]
     if diffs:  # which caches moved: a hint for the hunt
-        diffs += ["%s: %+d" % (k, after[k] - before[k]) for k in sorted(after)
-                  if k.startswith(("slab_", "owner_"))
-                  and k not in ("slab_objects", "slab_pages")
+        diffs += ["%s: %+d" % (k, after[k] - before.get(k, 0)) for k in sorted(after)
+                  if k.startswith(("slab_", "owner_", "sowner_"))
+                  and k not in ("slab_objects", "slab_pages",
+                                "sowner_ferrite_lwip_malloc")
                   and after[k] != before.get(k, 0)]
         diffs += ["%s: gone" % k for k in sorted(before)
-                  if k.startswith("owner_") and k not in after]
+                  if k.startswith(("owner_", "sowner_")) and k not in after]
     strag = [l for l in lines if l.startswith("=== inject stragglers")]
     report(tag + ".no-leak", not diffs and not strag, diffs + strag)
     results = guest_tests.results(guest_tests.parse(text))
     failed = sum(1 for ok, _ in results.values() if not ok)
     info("%s: %d allocation failures injected in %d eligible allocations; "
          "%d test results, %d failed (expected under injection); "
-         "free pages %d -> %d" % (
+         "free pages %d -> %d; kernel page-table pages %+d; lwIP objects "
+         "%+d with TCP pcbs %d -> %d (timed states, not judged)" % (
              tag, after.get("injected", 0), after.get("calls", 0),
              len(results), failed, before.get("free_pages", 0),
-             after.get("free_pages", 0)))
+             after.get("free_pages", 0),
+             after.get("owner_pt_alloc_table", 0) -
+             before.get("owner_pt_alloc_table", 0),
+             after["lwip"] - before["lwip"], tcp_pcbs(text, "before"),
+             tcp_pcbs(text, "after")))
 
 
 def run(report, log_dir, kernel_ok, build, schedules=SCHEDULES):

@@ -258,15 +258,19 @@ def check_connections(g):
     if base is None:
         return ["cannot read the guest's socket count"]
     problems = []
-    bad = 0
-    for _ in range(SEQUENTIAL):
+    bad, first = 0, None
+    for i in range(SEQUENTIAL):
         try:
             status, body = http_get(g.http)
-            bad += status != 200 or not body.startswith(b"Ferrite")
-        except OSError:
+            if status != 200 or not body.startswith(b"Ferrite"):
+                bad += 1
+                first = first or "request %d: status %s, body %r" % (i, status, body[:60])
+        except OSError as e:
             bad += 1
+            first = first or "request %d: %s" % (i, e)
     if bad:
-        problems.append("%d of %d sequential requests failed" % (bad, SEQUENTIAL))
+        problems.append("%d of %d sequential requests failed; first: %s"
+                        % (bad, SEQUENTIAL, first))
     # All at once: every socket connected before any request goes out.
     socks = []
     try:
