@@ -77,7 +77,18 @@ static void tcp_line(struct out *o, int i, struct tcp_pcb *pcb)
 	size_t start = o->pos;
 	u32 txq = 0, rxq = 0;
 	u8 st = linux_tcp_state[pcb->state];
+	u32 raddr = 0;
+	u16 rport = 0;
 
+	/*
+	 * A listening pcb is lwIP's smaller struct tcp_pcb_listen: its
+	 * remote address is never written and there is no remote port
+	 * field at all. Linux prints zeros for both.
+	 */
+	if (pcb->state != LISTEN) {
+		raddr = pcb_ip(&pcb->remote_ip);
+		rport = pcb->remote_port;
+	}
 	if (pcb->state == LISTEN) {
 		if (sk) {
 			rxq = sk->acceptq_len;
@@ -91,7 +102,7 @@ static void tcp_line(struct out *o, int i, struct tcp_pcb *pcb)
 	out_printf(o, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX "
 		   "%08X %5u %8d %llu %d %016lx",
 		   i, pcb_ip(&pcb->local_ip), pcb->local_port,
-		   pcb_ip(&pcb->remote_ip), pcb->remote_port, st, txq, rxq,
+		   raddr, rport, st, txq, rxq,
 		   0, 0ul, pcb->state == LISTEN ? 0 : pcb->nrtx,
 		   sk_uid(sk), 0, (unsigned long long)sk_inode(sk),
 		   sk ? 2 : 1, 0ul);

@@ -271,7 +271,7 @@ def run_one(report, log_dir, schedule):
     if before is None or after is None:
         report(tag + ".no-leak", False, ["no figures (run did not finish)"])
         return
-    # lwIP keeps a closed connection's pcb in TIME_WAIT for 2 MSL (120 s),
+    # lwIP keeps a closed connection's pcb in TIME_WAIT for 2 MSL (60 s),
     # and one in LAST_ACK with its unacknowledged segments until its
     # retransmissions give up: timed state, not leaks, whose count depends
     # on where the injected failures cut the connections. So the objects
