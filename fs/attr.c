@@ -21,6 +21,27 @@ int vfs_setattr(struct dentry *d, struct iattr *attr)
 	return i->i_op->setattr(d, attr);
 }
 
+/*
+ * What every filesystem's setattr does once it has accepted the change:
+ * copy mode bits, owner and times into @i. The caller holds i->lock and
+ * has dealt with ATTR_SIZE itself.
+ */
+void setattr_copy(struct inode *i, const struct iattr *a)
+{
+	if (a->valid & ATTR_MODE)
+		i->mode = (i->mode & S_IFMT) | (a->mode & S_IALLUGO);
+	if (a->valid & ATTR_UID)
+		i->uid = a->uid;
+	if (a->valid & ATTR_GID)
+		i->gid = a->gid;
+	if (a->valid & ATTR_ATIME)
+		i->atime = a->atime;
+	if (a->valid & ATTR_MTIME)
+		i->mtime = a->mtime;
+	if (a->valid & ATTR_CTIME)
+		i->ctime = a->ctime;
+}
+
 int vfs_truncate(const struct path *p, u64 size)
 {
 	struct inode *i = p->dentry->inode;

@@ -65,18 +65,7 @@ static int devpts_pty_setattr(struct dentry *d, const struct iattr *a)
 	if (err)
 		return err;
 	mutex_lock(&i->lock);
-	if (a->valid & ATTR_MODE)
-		i->mode = (i->mode & S_IFMT) | (a->mode & 07777);
-	if (a->valid & ATTR_UID)
-		i->uid = a->uid;
-	if (a->valid & ATTR_GID)
-		i->gid = a->gid;
-	if (a->valid & ATTR_ATIME)
-		i->atime = a->atime;
-	if (a->valid & ATTR_MTIME)
-		i->mtime = a->mtime;
-	if (a->valid & ATTR_CTIME)
-		i->ctime = a->ctime;
+	setattr_copy(i, a);
 	mutex_unlock(&i->lock);
 	return 0;
 }

@@ -62,7 +62,7 @@ struct inode *proc_make_inode(struct super_block *sb,
 #else
 #define PROC_NET_NR_ENTRIES	1
 #endif
-extern const struct proc_entry proc_net_entries[PROC_NET_NR_ENTRIES];
+extern const struct proc_entry proc_net_entries[];	/* PROC_NET_NR_ENTRIES */
 
 /* pid.c */
 extern const struct proc_entry proc_pid_dir_entry;

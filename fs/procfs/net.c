@@ -36,7 +36,7 @@ NET_FILE(udp)
 NET_FILE(unix)
 
 /* Sorted as readdir shows them. */
-const struct proc_entry proc_net_entries[PROC_NET_NR_ENTRIES] = {
+const struct proc_entry proc_net_entries[] = {
 #ifdef CONFIG_NET
 	{ "dev", S_IFREG | 0444, PD_NONE, NULL, 0, show_net_dev, NULL },
 	/* Ferrite's own: lwIP's live objects, for leak checks. */
@@ -48,3 +48,7 @@ const struct proc_entry proc_net_entries[PROC_NET_NR_ENTRIES] = {
 #endif
 	{ "unix", S_IFREG | 0444, PD_NONE, NULL, 0, show_net_unix, NULL },
 };
+
+/* root.c sizes the directory with PROC_NET_NR_ENTRIES: keep them equal. */
+_Static_assert(ARRAY_SIZE(proc_net_entries) == PROC_NET_NR_ENTRIES,
+	       "PROC_NET_NR_ENTRIES (internal.h) does not match the table");

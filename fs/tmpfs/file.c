@@ -155,18 +155,7 @@ int tmpfs_setattr(struct dentry *d, const struct iattr *a)
 		if (err)
 			goto out;
 	}
-	if (a->valid & ATTR_MODE)
-		i->mode = (i->mode & S_IFMT) | (a->mode & S_IALLUGO);
-	if (a->valid & ATTR_UID)
-		i->uid = a->uid;
-	if (a->valid & ATTR_GID)
-		i->gid = a->gid;
-	if (a->valid & ATTR_ATIME)
-		i->atime = a->atime;
-	if (a->valid & ATTR_MTIME)
-		i->mtime = a->mtime;
-	if (a->valid & ATTR_CTIME)
-		i->ctime = a->ctime;
+	setattr_copy(i, a);
 out:
 	mutex_unlock(&i->lock);
 	return err;

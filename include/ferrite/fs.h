@@ -413,6 +413,8 @@ int vfs_link_at(int olddfd, const char *oldname, int newdfd,
 int vfs_symlink_at(const char *target, int dirfd, const char *name);
 ssize_t vfs_readlink_at(int dirfd, const char *name, char *buf, size_t len);
 int vfs_setattr(struct dentry *d, struct iattr *attr);
+/* For setattr methods: copy the accepted mode, owner and times (i->lock held). */
+void setattr_copy(struct inode *i, const struct iattr *a);
 int vfs_truncate(const struct path *p, u64 size);
 ssize_t vfs_read(struct file *f, struct iov_iter *to, u64 *pos);
 ssize_t vfs_write(struct file *f, struct iov_iter *from, u64 *pos);

@@ -28,6 +28,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 
 import guest_tests  # noqa: E402
+from _variant import build as build_variant, info, log_name  # noqa: E402
 import mkinitramfs  # noqa: E402
 
 BUILD = os.environ.get("BUILD", "build")
@@ -165,50 +166,6 @@ poweroff -f
 """
 
 
-def info(msg):
-    print("INFO " + msg, flush=True)
-
-
-def log_name(log_dir, name):
-    return os.path.join(log_dir, re.sub(r"[^A-Za-z0-9_.-]", "_", name) + ".log")
-
-
-def build_kernel(report, log_dir):
-    """$BUILD/inject: defconfig plus CONFIG_FAIL_ALLOC=y. The .config is
-    only rewritten when it changes, so a rerun rebuilds nothing."""
-    os.makedirs(IBUILD, exist_ok=True)
-    cfg = os.path.join(IBUILD, ".config")
-    with open(os.path.join(ROOT, "configs", "defconfig")) as f:
-        want = f.read() + "\nCONFIG_FAIL_ALLOC=y\n"
-    seed = os.path.join(IBUILD, "defconfig.inject")
-    old = open(seed).read() if os.path.exists(seed) else None
-    if old != want or not os.path.exists(cfg):
-        with open(seed, "w") as f:
-            f.write(want)
-        with open(cfg, "w") as f:
-            f.write(want)
-    # Variables on the command line: they beat a BUILD= that a parent
-    # make passes down in MAKEFLAGS.
-    cmd = [MAKE, "--no-print-directory", "BUILD=" + IBUILD,
-           "KCONFIG_CONFIG=" + cfg, "kernel"]
-    lwip = os.path.join(BUILD, "lwip-src")
-    if os.path.exists(os.path.join(lwip, "src", "include", "lwip", "opt.h")):
-        cmd.append("LWIP_DIR=" + os.path.abspath(lwip))  # no second fetch
-    p = subprocess.run(cmd, cwd=ROOT, stdin=subprocess.DEVNULL,
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    text = p.stdout.decode("utf-8", "replace")
-    with open(log_name(log_dir, "inject-build"), "w") as f:
-        f.write("$ %s\n%s\n[exit status %d]\n" % (" ".join(cmd), text,
-                                                 p.returncode))
-    with open(cfg) as f:
-        on = "CONFIG_FAIL_ALLOC=y" in f.read()
-    ok = p.returncode == 0 and on
-    report("inject.build-kernel", ok,
-           [] if ok else (["CONFIG_FAIL_ALLOC not set in " + cfg] if not on
-                          else []) + text.strip().split("\n")[-10:])
-    return ok
-
-
 def make_initrd():
     arc = mkinitramfs.Archive()
     mkinitramfs.layout(arc, "test", BUSYBOX, BUILD)
@@ -315,7 +272,7 @@ def run_one(report, log_dir, schedule):
 def run(report, log_dir, kernel_ok, build, schedules=SCHEDULES):
     if not build("initramfs", "inject.build-initramfs"):
         return
-    if not build_kernel(report, log_dir):
+    if not build_variant(report, log_dir, "inject", "FAIL_ALLOC"):
         return
     make_initrd()
     for s in schedules:

@@ -19,71 +19,21 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 
 import guest_tests  # noqa: E402
+from _variant import build as build_variant, info, log_name  # noqa: E402
 
 BUILD = os.environ.get("BUILD", "build")
 UBUILD = os.path.join(BUILD, "ubsan")
 KERNEL = os.path.join(UBUILD, "ferrite.elf")
-MAKE = os.environ.get("MAKE", "make")
 RUN_TIMEOUT = 300	# the instrumented kernel runs the suite in ~1 minute
 RUN_SILENCE = 90
 
-REPORT = re.compile(r"UBSAN: .*")
-BAD = re.compile(r"Kernel panic|BUG:|[Dd]ouble fault|general protection")
-
-
-def info(msg):
-    print("INFO " + msg, flush=True)
-
-
-def log_name(log_dir, name):
-    return os.path.join(log_dir, re.sub(r"[^A-Za-z0-9_.-]", "_", name) + ".log")
-
-
-def build_kernel(report, log_dir):
-    """$BUILD/ubsan: defconfig plus CONFIG_UBSAN=y. The .config is only
-    rewritten when the wanted one changes, so a rerun rebuilds nothing."""
-    os.makedirs(UBUILD, exist_ok=True)
-    cfg = os.path.join(UBUILD, ".config")
-    with open(os.path.join(ROOT, "configs", "defconfig")) as f:
-        want = f.read() + "\nCONFIG_UBSAN=y\n"
-    seed = os.path.join(UBUILD, "defconfig.ubsan")
-    old = open(seed).read() if os.path.exists(seed) else None
-    if old != want or not os.path.exists(cfg):
-        with open(seed, "w") as f:
-            f.write(want)
-        with open(cfg, "w") as f:
-            f.write(want)
-    # Variables on the command line beat a BUILD= a parent make passes
-    # down in MAKEFLAGS.
-    cmd = [MAKE, "--no-print-directory", "-j%d" % (os.cpu_count() or 1),
-           "BUILD=" + UBUILD, "KCONFIG_CONFIG=" + cfg, "kernel"]
-    lwip = os.path.join(BUILD, "lwip-src")
-    if os.path.exists(os.path.join(lwip, "src", "include", "lwip", "opt.h")):
-        cmd.append("LWIP_DIR=" + os.path.abspath(lwip))  # no second fetch
-    start = time.time()
-    p = subprocess.run(cmd, cwd=ROOT, stdin=subprocess.DEVNULL,
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    text = p.stdout.decode("utf-8", "replace")
-    with open(log_name(log_dir, "ubsan-build"), "w") as f:
-        f.write("$ %s\n%s\n[exit status %d]\n" % (" ".join(cmd), text,
-                                                 p.returncode))
-    with open(cfg) as f:
-        on = "CONFIG_UBSAN=y" in f.read()
-    ok = p.returncode == 0 and on
-    report("ubsan.build-kernel", ok,
-           [] if ok else (["CONFIG_UBSAN not set in " + cfg] if not on
-                          else []) + text.strip().split("\n")[-10:])
-    if ok:
-        info("ubsan: kernel built in %.0f s, %s" % (
-            time.time() - start,
-            (re.findall(r"stripped image .*", text) or ["size unknown"])[-1]))
-    return ok
-
-
+MAKE = os.environ.get("MAKE", "make")
 # What crashtest=ubsan (kernel/crashtest.c) must report, each once
 # although every site runs twice.
 EXPECTED = ("signed-integer-overflow", "shift-out-of-bounds",
             "array-index-out-of-bounds")
+REPORT = re.compile(r"UBSAN: .*")
+BAD = re.compile(r"Kernel panic|BUG:|[Dd]ouble fault|general protection")
 
 
 def boot(log_dir, name, append, timeout):
@@ -118,7 +68,7 @@ def handlers_report(report, log_dir):
 def run(report, log_dir, kernel_ok, build):
     if not build("initramfs", "ubsan.build-initramfs"):
         return
-    if not build_kernel(report, log_dir):
+    if not build_variant(report, log_dir, "ubsan", "UBSAN"):
         return
     handlers_report(report, log_dir)
     log = log_name(log_dir, "ubsan-guest")
