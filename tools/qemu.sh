@@ -14,7 +14,8 @@
 #   forwards 127.0.0.1:PORT on the host to the guest's GPORT; NET_IP=dhcp
 #   (default: "ip=dhcp" is added to APPEND) or none, or a static
 #   "ip=<client>:<server>:<gw>:<mask>" form; VIRTIO_MMIO_LEGACY=1 makes
-#   microvm's transports version 1 instead of 2.
+#   microvm's transports version 1 instead of 2; PCAP=file records every
+#   frame of the guest's NIC (QEMU's filter-dump) for Wireshark or tcpdump.
 set -euo pipefail
 
 mode=${1:-interactive}
@@ -117,6 +118,8 @@ user)
 		netdev+=",hostfwd=$proto:$haddr:${BASH_REMATCH[4]}-${BASH_REMATCH[6]}:${BASH_REMATCH[7]}"
 	done
 	args+=(-netdev "$netdev")
+	[ -z "${PCAP:-}" ] ||
+		args+=(-object "filter-dump,id=dump0,netdev=n0,file=$PCAP")
 	case $MACHINE in
 	pc | q35) args+=(-device "virtio-net-pci,netdev=n0,romfile=") ;;
 	microvm)

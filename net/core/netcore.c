@@ -201,15 +201,30 @@ void net_get_counts(struct net_counts *c)
 int proc_net_lwip_show(char *buf, size_t len)
 {
 	struct net_counts c;
+	struct stats_proto tcp, ip;
+	int n;
 
 	net_get_counts(&c);
-	return snprintf(buf, len,
-			"heap_objects %llu\nheap_bytes %llu\ntcp_pcbs %u\n"
-			"tcp_listen_pcbs %u\nudp_pcbs %u\ntcp_segs %u\n"
-			"pbufs_ref %u\n",
-			(unsigned long long)c.heap_objects,
-			(unsigned long long)c.heap_bytes, c.tcp_pcbs,
-			c.tcp_listen_pcbs, c.udp_pcbs, c.tcp_segs, c.pbufs_ref);
+	net_lock();
+	tcp = lwip_stats.tcp;	/* lwIP's own protocol counters: where */
+	ip = lwip_stats.ip;	/* a segment it did not take went */
+	net_unlock();
+	n = snprintf(buf, len,
+		     "heap_objects %llu\nheap_bytes %llu\ntcp_pcbs %u\n"
+		     "tcp_listen_pcbs %u\nudp_pcbs %u\ntcp_segs %u\n"
+		     "pbufs_ref %u\n",
+		     (unsigned long long)c.heap_objects,
+		     (unsigned long long)c.heap_bytes, c.tcp_pcbs,
+		     c.tcp_listen_pcbs, c.udp_pcbs, c.tcp_segs, c.pbufs_ref);
+	if (n < 0 || (size_t)n >= len)
+		return n;
+	return n + snprintf(buf + n, len - (size_t)n,
+		"tcp recv %u xmit %u drop %u chkerr %u lenerr %u memerr %u "
+		"rterr %u proterr %u err %u\nip recv %u xmit %u drop %u "
+		"chkerr %u lenerr %u memerr %u proterr %u\n",
+		tcp.recv, tcp.xmit, tcp.drop, tcp.chkerr, tcp.lenerr,
+		tcp.memerr, tcp.rterr, tcp.proterr, tcp.err, ip.recv, ip.xmit,
+		ip.drop, ip.chkerr, ip.lenerr, ip.memerr, ip.proterr);
 }
 
 /* --- netd ----------------------------------------------------------------- */

@@ -14,8 +14,6 @@
 #include "lwip/pbuf.h"
 #include "lwip/etharp.h"
 #include "lwip/stats.h"
-#include "lwip/tcp.h"
-#include "lwip/priv/tcp_priv.h"
 #include "netif/ethernet.h"
 
 #include "netcore.h"
@@ -231,53 +229,6 @@ void netdev_poll_all(void)
 	}
 }
 
-/*
- * A SYN from a peer address and port whose last connection with us is
- * still in TIME_WAIT here. Linux lets it open a new connection when its
- * sequence number lies beyond the old connection's end (RFC 1122,
- * 4.2.2.13); lwIP answers it with a bare ACK and keeps refusing until its
- * TIME_WAIT (2 MSL) ends, so a client that reuses its port soon — QEMU's
- * hostfwd clients do, after a few thousand connections — hangs for a
- * minute or more. Do what Linux does: forget the TIME_WAIT connection
- * before lwIP sees the SYN. TIME_WAIT pcbs have no socket attached any
- * more (net/inet drops them at the second FIN), so nobody is told.
- */
-static void tcp_timewait_reuse(const u8 *f, size_t len)
-{
-	const u8 *ip, *th;
-	size_t ihl;
-	u32 saddr, daddr, seq;
-	u16 sport, dport;
-	struct tcp_pcb *pcb;
-
-	if (len < 14 + 20 || f[12] != 0x08 || f[13] != 0x00)
-		return;
-	ip = f + 14;
-	ihl = (size_t)(ip[0] & 0x0f) * 4;
-	if ((ip[0] >> 4) != 4 || ihl < 20 || ip[9] != IP_PROTO_TCP ||
-	    len < 14 + ihl + 20)
-		return;
-	if ((ip[6] & 0x3f) || ip[7])
-		return;			/* a fragment: lwIP reassembles it */
-	th = ip + ihl;
-	if ((th[13] & (TCP_SYN | TCP_ACK | TCP_RST)) != TCP_SYN)
-		return;
-	memcpy(&saddr, ip + 12, 4);	/* network order, as lwIP keeps them */
-	memcpy(&daddr, ip + 16, 4);
-	sport = (u16)(th[0] << 8 | th[1]);
-	dport = (u16)(th[2] << 8 | th[3]);
-	seq = (u32)th[4] << 24 | (u32)th[5] << 16 | (u32)th[6] << 8 | th[7];
-	for (pcb = tcp_tw_pcbs; pcb; pcb = pcb->next) {
-		if (pcb->remote_port != sport || pcb->local_port != dport ||
-		    ip4_addr_get_u32(ip_2_ip4(&pcb->remote_ip)) != saddr ||
-		    ip4_addr_get_u32(ip_2_ip4(&pcb->local_ip)) != daddr)
-			continue;
-		if (TCP_SEQ_GT(seq, pcb->rcv_nxt))
-			tcp_abort(pcb);	/* TIME_WAIT: unlinked and freed, no RST */
-		return;
-	}
-}
-
 void netdev_receive(struct net_device *d, const void *frame, size_t len)
 {
 	struct netif *n = d->netif;
@@ -294,7 +245,6 @@ void netdev_receive(struct net_device *d, const void *frame, size_t len)
 		d->stats.rx_dropped++;
 		return;
 	}
-	tcp_timewait_reuse(frame, len);
 	p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_RAM);
 	if (!p) {
 		d->stats.rx_dropped++;

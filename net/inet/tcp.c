@@ -15,6 +15,13 @@
 
 /* The most one send copies from user space before handing it to lwIP. */
 #define TCP_CHUNK	16384
+/*
+ * lwIP's backlog counts half-open connections too: we give it all its u8
+ * holds, our SYN queue, and tcp_input.c bounds the accept queue to
+ * backlog + 1 as Linux does.
+ */
+#define LWIP_SYN_BACKLOG	255
+
 /* Linux's somaxconn: the most a backlog can ask for. */
 #define TCP_SOMAXCONN	4096
 
@@ -303,18 +310,14 @@ static int tcp_sock_listen(struct socket *s, int backlog)
 {
 	struct inet_sock *sk = tsk(s);
 	struct tcp_pcb *lpcb;
-	int lwip_backlog;
 	err_t e;
 	int ret = 0;
 
 	if (backlog < 0 || backlog > TCP_SOMAXCONN)
 		backlog = TCP_SOMAXCONN;
-	/* Linux queues backlog + 1 connections; lwIP's count is a u8. */
-	lwip_backlog = backlog + 1 > 255 ? 255 : backlog + 1;
 	net_lock();
 	if (sk->state == INET_LISTEN) {
-		sk->backlog = backlog;
-		tcp_backlog_set(sk->tcp, lwip_backlog);
+		sk->backlog = backlog;	/* tcp_input.c reads it */
 		goto out;
 	}
 	if (sk->state != INET_CLOSED || s->state == SS_CONNECTED) {
@@ -329,7 +332,7 @@ static int tcp_sock_listen(struct socket *s, int backlog)
 		if (ret)
 			goto out;
 	}
-	lpcb = tcp_listen_with_backlog_and_err(sk->tcp, (u8_t)lwip_backlog,
+	lpcb = tcp_listen_with_backlog_and_err(sk->tcp, LWIP_SYN_BACKLOG,
 					       &e);
 	if (!lpcb) {
 		ret = e == ERR_USE ? -EADDRINUSE : inet_err(e);

@@ -197,6 +197,50 @@ TEST(tcp_nonblocking_connect_refused_reports_so_error)
 	CHECK_EQ(err, 0);
 }
 
+/*
+ * listen(fd, 1) queues two established connections (backlog + 1); a third
+ * SYN is dropped while the queue is full, so that connect stays in
+ * progress, and gets in by a retransmitted SYN once accept() made room.
+ * Each client connects only after the one before it is established, so
+ * the queue's state at each SYN does not depend on timing.
+ */
+TEST(tcp_backlog_full_queue_holds_a_connect_until_accept)
+{
+	struct sockaddr_in a = loopback(0);
+	int l = CHECK_OK(socket(AF_INET, SOCK_STREAM, 0));
+	int c[3], s[3];
+
+	CHECK_OK(bind(l, (struct sockaddr *)&a, sizeof(a)));
+	CHECK_OK(listen(l, 1));
+	a = loopback(port_of(l));
+	for (int i = 0; i < 3; i++) {
+		c[i] = CHECK_OK(socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0));
+		if (connect(c[i], (struct sockaddr *)&a, sizeof(a)))
+			CHECK_EQ(errno, EINPROGRESS);
+		if (i < 2)
+			CHECK(wait_for(c[i], POLLOUT) & POLLOUT);
+	}
+	struct pollfd p = { .fd = c[2], .events = POLLOUT };
+	CHECK_EQ(poll(&p, 1, 300), 0);
+	CHECK_ERR(connect(c[2], (struct sockaddr *)&a, sizeof(a)), EALREADY);
+	s[0] = CHECK_OK(accept(l, NULL, NULL));
+	CHECK(wait_for(c[2], POLLOUT) & POLLOUT);
+	int err = -1;
+	socklen_t len = sizeof(err);
+	CHECK_OK(getsockopt(c[2], SOL_SOCKET, SO_ERROR, &err, &len));
+	CHECK_EQ(err, 0);
+	s[1] = CHECK_OK(accept(l, NULL, NULL));
+	s[2] = CHECK_OK(accept(l, NULL, NULL));
+	/* In the order they were established. */
+	for (int i = 0; i < 3; i++) {
+		struct sockaddr_in peer;
+		socklen_t plen = sizeof(peer);
+
+		CHECK_OK(getpeername(s[i], (struct sockaddr *)&peer, &plen));
+		CHECK_EQ(ntohs(peer.sin_port), port_of(c[i]));
+	}
+}
+
 TEST(tcp_accept4_flags)
 {
 	int port, l = listener(&port);

@@ -147,6 +147,10 @@
 #define CHECKSUM_CHECK_ICMP		1
 #define LWIP_CHECKSUM_ON_COPY		0
 
+/* --- hooks ------------------------------------------------------------- */
+/* TIME_WAIT reuse and Linux's accept-queue limit (net/inet/tcp_input.c). */
+#define LWIP_HOOK_FILENAME		"lwip_hooks.h"
+
 /* --- debugging ---------------------------------------------------------- */
 /* LWIP_DEBUG stays undefined (lwIP tests it with #ifdef): defining it
  * turns LWIP_DEBUGF on, which prints through LWIP_PLATFORM_DIAG, i.e.
