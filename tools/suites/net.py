@@ -356,26 +356,15 @@ def check_peer_gone(g):
     out = out.decode("utf-8", "replace")
     if "write error" not in out:
         problems.append("no write error reported: %r" % out.strip()[-200:])
-    # Still answering: three tries, each failure named. A retry that
-    # succeeds is printed (INFO), so a one-off loss is seen, not hidden.
-    errors = []
-    for _ in range(3):
-        t0 = time.monotonic()
-        try:
-            status, body = http_get(g.http)
-            if status == 200:
-                break
-            errors.append("status %s" % status)
-        except (OSError, http.client.HTTPException) as e:
-            errors.append("%s: %s after %.1f s" % (type(e).__name__, e,
-                                                   time.monotonic() - t0))
-        time.sleep(2)
-    else:
+    t0 = time.monotonic()
+    try:
+        status, body = http_get(g.http)
+        if status != 200:
+            problems.append("HTTP afterwards: status %s" % status)
+    except (OSError, http.client.HTTPException) as e:
         problems.append("the guest no longer answers HTTP afterwards: "
-                        + "; ".join(errors))
-    if errors and len(errors) < 3:
-        print("INFO net.%s.peer-gone: HTTP answered after %d failed tries: %s"
-              % (g.machine, len(errors), "; ".join(errors)), flush=True)
+                        "%s: %s after %.1f s" % (type(e).__name__, e,
+                                                 time.monotonic() - t0))
     if problems:
         problems += guest_state(g)
     return problems
