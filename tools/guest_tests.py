@@ -117,8 +117,27 @@ def bb_compare(report, host, guest):
     report("busybox-testsuite.ran", len(h) > 800 and len(g) > 800,
            ["host ran %d tests, guest %d" % (len(h), len(g))])
     lost = sorted(t for t, r in h.items() if r == "PASS" and g.get(t) != "PASS")
+    detail = []
+    for t in lost[:20]:
+        detail.append("passes on the host, not in the guest: " + t)
+        detail += ["  " + l for l in bb_failure_output(guest, t)]
     report("busybox-testsuite.guest-passes-what-host-passes", not lost,
-           ["passes on the host, not in the guest: " + t for t in lost[:20]])
+           detail)
+
+
+def bb_failure_output(sections, name, most=16):
+    """What the suite printed (runtest -v: its diff) after FAIL: @name."""
+    lines, _ = sections.get(("bbtestsuite", ""), ([], None))
+    try:
+        i = lines.index("FAIL: " + name)
+    except ValueError:
+        return []
+    out = []
+    for line in lines[i + 1:]:
+        if line.startswith("======") or BB_RESULT.match(line):
+            break
+        out.append(line)
+    return out[:most]
 
 
 def unpack(initrd, dest):

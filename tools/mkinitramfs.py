@@ -174,7 +174,8 @@ done
 rm -rf /tmp/scenario /tmp/scenario.out
 if [ -d /tests/busybox-testsuite ] &&
    { [ -n "$BBTESTSUITE" ] || grep -q bbtestsuite /proc/cmdline; }; then
-	# runtest wants $bindir/busybox and the build's .config beside it.
+	# runtest wants $bindir/busybox and the build's .config beside it;
+	# -v prints each failure's diff (tools/guest_tests.py reports it).
 	rm -rf /tmp/bb && mkdir -p /tmp/bb/bin &&
 		cp -a /tests/busybox-testsuite /tmp/bb/testsuite
 	ln -s /bin/busybox /tmp/bb/bin/busybox
@@ -182,7 +183,7 @@ if [ -d /tests/busybox-testsuite ] &&
 	echo "=== bbtestsuite"
 	# Its unicode tests want a UTF-8 locale name in the environment.
 	cd /tmp/bb/testsuite && env -u LC_ALL LANG=C.UTF-8 bindir=/tmp/bb/bin \
-		tsdir=/tmp/bb/testsuite ./runtest 2>&1
+		tsdir=/tmp/bb/testsuite ./runtest -v 2>&1
 	echo "=== bbtestsuite-end status $?"
 	cd / && rm -rf /tmp/bb
 fi
